@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SmartCity.Inference;
+using SmartCity.Inference.Runtime;
+
+namespace SmartCity.Cli;
+
+/// <summary><c>classify</c>: one row per image, then a summary.</summary>
+internal static class ClassifyCommand
+{
+    private sealed record Row(string File, Prediction? Prediction, string? Error, double Milliseconds);
+
+    public static async Task<int> RunAsync(Arguments arguments)
+    {
+        if (arguments.Positional.Count == 0)
+        {
+            throw new ArgumentException("classify needs at least one file or folder.");
+        }
+
+        var files = EngineFactory.ExpandInputs(arguments.Positional, out var sawFolder);
+        var top = arguments.GetInt("top", 3);
+        await using var engine = EngineFactory.Create(arguments);
+        var model = engine.Repository.Get(arguments.Get("model", "vehicle-type"), arguments.Named.GetValueOrDefault("version"));
+        await engine.WarmUpAsync(model);
+
+        var rows = new Row[files.Count];
+        var done = 0;
+        using var progress = sawFolder && !Console.IsErrorRedirected ? new ProgressBar(files.Count) : null;
+        var started = Stopwatch.GetTimestamp();
+        // Enough callers in flight for the dynamic batcher to form full batches.
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var itemStarted = Stopwatch.GetTimestamp();
+            try
+            {
+                var bytes = await File.ReadAllBytesAsync(files[i], ct);
+                var prediction = await engine.PredictAsync(model, bytes, top, 0f, ct);
+                rows[i] = new Row(files[i], prediction, null, Stopwatch.GetElapsedTime(itemStarted).TotalMilliseconds);
+            }
+            catch (InferenceException ex)
+            {
+                rows[i] = new Row(files[i], null, ex.Message, Stopwatch.GetElapsedTime(itemStarted).TotalMilliseconds);
+            }
+
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        progress?.Dispose();
+
+        var failed = rows.Count(r => r.Error is not null);
+        var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        var rate = files.Count / Math.Max(elapsed.TotalSeconds, 1e-9);
+        if (arguments.Has("json"))
+        {
+            WriteJson(model.Id, rows, rate, peakMb);
+        }
+        else
+        {
+            foreach (var row in rows)
+            {
+                var answer = row.Prediction is { } p
+                    ? p.Predictions.Count > 0
+                        ? string.Join("  ", p.Predictions.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Label} {l.Probability:0.000}")))
+                        : $"embedding[{p.Scores.Length}]"
+                    : $"error: {row.Error}";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row.File}\t{answer}\t{row.Milliseconds:0.0} ms"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{files.Count} images ({failed} failed) with {model.Id} in {elapsed.TotalSeconds:0.00} s: {rate:0.0} images/s, peak working set {peakMb:0} MB"));
+        }
+
+        return failed > 0 ? 2 : 0;
+    }
+
+    private static void WriteJson(string model, Row[] rows, double rate, double peakMb)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("model", model);
+        json.WriteStartArray("images");
+        foreach (var row in rows)
+        {
+            json.WriteStartObject();
+            json.WriteString("file", row.File);
+            if (row.Prediction is { } p)
+            {
+                json.WriteNumber("width", p.Width);
+                json.WriteNumber("height", p.Height);
+                json.WriteStartArray("predictions");
+                foreach (var label in p.Predictions)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("label", label.Label);
+                    json.WriteNumber("probability", Math.Round(label.Probability, 6));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+            else
+            {
+                json.WriteString("error", row.Error);
+            }
+
+            json.WriteNumber("ms", Math.Round(row.Milliseconds, 2));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("imagesPerSecond", Math.Round(rate, 2));
+        json.WriteNumber("peakWorkingSetMb", Math.Round(peakMb, 1));
+        json.WriteEndObject();
+        json.Flush();
+        stdout.WriteByte((byte)'\n');
+    }
+}
+
+/// <summary>A one-line progress bar on standard error.</summary>
+internal sealed class ProgressBar(int total) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private int _last = -1;
+
+    public void Report(int done)
+    {
+        var percent = done * 100 / Math.Max(total, 1);
+        lock (_gate)
+        {
+            if (percent == _last)
+            {
+                return;
+            }
+
+            _last = percent;
+            var filled = percent * 30 / 100;
+            Console.Error.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {done}/{total}");
+        }
+    }
+
+    public void Dispose() => Console.Error.WriteLine();
+}

@@ -1,0 +1,3 @@
+using SmartCity.Cli;
+
+return await CommandLine.RunAsync(args);

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SmartCity.Inference;
+
+/// <summary>Settings of the engine, bound from the <c>Inference</c> configuration section.</summary>
+public sealed class InferenceOptions
+{
+    public const string Section = "Inference";
+
+    /// <summary>The models folder. Empty means <c>models</c> beside the application.</summary>
+    public string? ModelsPath { get; set; }
+
+    /// <summary>Images with more pixels than this are refused from their header, before decoding.</summary>
+    [Range(1, 500_000_000)]
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    /// <summary>Threads ONNX Runtime uses inside one operator; 0 lets it use every core.</summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Most requests the dynamic batcher puts in one <c>Run</c> (Triton's <c>max_batch_size</c>).</summary>
+    [Range(1, 256)]
+    public int MaxBatchSize { get; set; } = 16;
+
+    /// <summary>Longest a request waits for others to join its batch (Triton's <c>max_queue_delay_microseconds</c>, in ms).</summary>
+    [Range(0, 1000)]
+    public int MaxQueueDelayMs { get; set; } = 4;
+
+    /// <summary>Requests that may wait per model before new ones are refused (HTTP 429/503, blob retry).</summary>
+    [Range(1, 100_000)]
+    public int MaxQueueLength { get; set; } = 256;
+
+    /// <summary>Comma-separated models loaded and warmed in the background at start; readiness waits for them.</summary>
+    public string WarmUpModels { get; set; } = string.Empty;
+
+    /// <summary>Decode JPEGs at the smallest codec scale that covers the model input. Turn off only to measure.</summary>
+    public bool ScaledDecode { get; set; } = true;
+
+    /// <summary>Folder where ONNX Runtime's optimised models are cached between starts; empty turns the cache off.</summary>
+    public string? OptimizedModelCachePath { get; set; }
+
+    public string ResolvedModelsPath => string.IsNullOrWhiteSpace(ModelsPath)
+        ? Path.Combine(AppContext.BaseDirectory, "models")
+        : ModelsPath;
+
+    public IReadOnlyList<string> WarmUpModelNames =>
+        WarmUpModels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,271 @@
+using System.Text.Json;
+
+namespace SmartCity.Inference.Models;
+
+/// <summary>
+/// The models folder, laid out as <c>models/&lt;name&gt;/&lt;version&gt;/model.json</c> like a Triton
+/// model repository. Every manifest is read and validated when the repository is created, so
+/// a bad one fails at start with a message naming the model, the file and the field.
+/// Sessions are not created here; see <see cref="Runtime.InferenceEngine"/>.
+/// </summary>
+public sealed class ModelRepository
+{
+    public const string ManifestFileName = "model.json";
+
+    private readonly Dictionary<string, ModelVersion[]> _models;
+
+    public ModelRepository(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        if (!System.IO.Directory.Exists(Path))
+        {
+            throw new DirectoryNotFoundException($"The models folder '{Path}' does not exist (setting Inference:ModelsPath).");
+        }
+
+        var manifests = new List<(string Name, string Version, string Directory, ModelManifest Manifest)>();
+        foreach (var modelDirectory in System.IO.Directory.EnumerateDirectories(Path).Order(StringComparer.Ordinal))
+        {
+            var name = System.IO.Path.GetFileName(modelDirectory);
+            foreach (var versionDirectory in System.IO.Directory.EnumerateDirectories(modelDirectory))
+            {
+                var manifestPath = System.IO.Path.Combine(versionDirectory, ManifestFileName);
+                if (File.Exists(manifestPath))
+                {
+                    manifests.Add((name, System.IO.Path.GetFileName(versionDirectory), versionDirectory, ReadManifest(name, manifestPath)));
+                }
+            }
+        }
+
+        var resolved = new Dictionary<string, ModelVersion>(StringComparer.Ordinal);
+        var lookup = manifests.ToDictionary(m => $"{m.Name}/{m.Version}", StringComparer.Ordinal);
+
+        ModelVersion Resolve((string Name, string Version, string Directory, ModelManifest Manifest) entry, int depth)
+        {
+            var key = $"{entry.Name}/{entry.Version}";
+            if (resolved.TryGetValue(key, out var done))
+            {
+                return done;
+            }
+
+            var manifestFile = System.IO.Path.Combine(entry.Directory, ManifestFileName);
+            ModelVersion? backbone = null;
+            if (entry.Manifest.Backbone is { } reference)
+            {
+                if (string.IsNullOrWhiteSpace(reference.Model))
+                {
+                    throw new ModelManifestException(entry.Name, manifestFile, "backbone.model", "is required.");
+                }
+
+                var candidates = manifests.Where(m => m.Name == reference.Model).ToList();
+                if (candidates.Count == 0)
+                {
+                    throw new ModelManifestException(entry.Name, manifestFile, "backbone.model", $"names '{reference.Model}', which is not in the repository.");
+                }
+
+                var target = reference.Version is null
+                    ? candidates.OrderBy(c => c.Version, VersionComparer.Instance).Last()
+                    : lookup.GetValueOrDefault($"{reference.Model}/{reference.Version}");
+                if (target.Manifest is null)
+                {
+                    throw new ModelManifestException(entry.Name, manifestFile, "backbone.version", $"names version '{reference.Version}' of '{reference.Model}', which does not exist.");
+                }
+
+                if (depth > 0 || target.Manifest.Backbone is not null || target.Manifest.Task != ModelTask.ImageEmbedding)
+                {
+                    throw new ModelManifestException(entry.Name, manifestFile, "backbone", $"must name an image-embedding model that reads images itself ('{reference.Model}' does not).");
+                }
+
+                backbone = Resolve(target, depth + 1);
+            }
+
+            var version = Validate(entry.Name, entry.Version, entry.Directory, entry.Manifest, backbone);
+            resolved[key] = version;
+            return version;
+        }
+
+        foreach (var entry in manifests)
+        {
+            Resolve(entry, 0);
+        }
+
+        _models = resolved.Values
+            .GroupBy(v => v.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(v => v.Version, VersionComparer.Instance).ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The full path of the models folder.</summary>
+    public string Path { get; }
+
+    /// <summary>Model names, sorted.</summary>
+    public IReadOnlyList<string> Names => [.. _models.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The versions of a model, lowest first.</summary>
+    public IReadOnlyList<ModelVersion> Versions(string name) =>
+        _models.TryGetValue(name, out var versions) ? versions : throw new ModelNotFoundException(name, null);
+
+    /// <summary>Finds a model version; with no version, the highest (the default).</summary>
+    public ModelVersion Get(string name, string? version = null)
+    {
+        var versions = Versions(name);
+        if (string.IsNullOrEmpty(version))
+        {
+            return versions[^1];
+        }
+
+        return Array.Find((ModelVersion[])versions, v => v.Version == version) ?? throw new ModelNotFoundException(name, version);
+    }
+
+    public bool TryGet(string name, string? version, out ModelVersion? model)
+    {
+        try
+        {
+            model = Get(name, version);
+            return true;
+        }
+        catch (ModelNotFoundException)
+        {
+            model = null;
+            return false;
+        }
+    }
+
+    private static ModelManifest ReadManifest(string name, string manifestPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(manifestPath);
+            return JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.ModelManifest)
+                ?? throw new ModelManifestException(name, manifestPath, "$", "is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelManifestException(name, manifestPath, ex.Path ?? "$", $"is invalid: {FirstSentence(ex.Message)}");
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+
+    private static ModelVersion Validate(string name, string version, string directory, ModelManifest manifest, ModelVersion? backbone)
+    {
+        var file = System.IO.Path.Combine(directory, ManifestFileName);
+        ModelManifestException Fail(string field, string problem) => new(name, file, field, problem);
+
+        if (manifest.Task is null)
+        {
+            throw Fail("task", "is required: 'image-classification' or 'image-embedding'.");
+        }
+
+        if (manifest.Output?.Kind is not { } kind)
+        {
+            throw Fail("output.kind", "is required: 'logits', 'probabilities', 'zipmap' or 'embedding'.");
+        }
+
+        if ((manifest.Task == ModelTask.ImageEmbedding) != (kind == OutputKind.Embedding))
+        {
+            throw Fail("output.kind", $"'{kind}' does not fit task '{manifest.Task}': embedding models have an 'embedding' output, classifiers do not.");
+        }
+
+        if (backbone is null)
+        {
+            var input = manifest.Input ?? throw Fail("input", "is required for a model that reads images.");
+            if (input.Width <= 0 || input.Height <= 0 || input.Width > 4096 || input.Height > 4096)
+            {
+                throw Fail("input.width", "and input.height must be between 1 and 4096.");
+            }
+
+            if (input.ElementType != "float32")
+            {
+                throw Fail("input.elementType", $"'{input.ElementType}' is not supported; use 'float32'.");
+            }
+
+            if (input.Mean is not { Length: 3 })
+            {
+                throw Fail("input.mean", "must have three values, one per channel, in the model's channel order.");
+            }
+
+            if (input.Std is not { Length: 3 } || input.Std.Any(s => !(s > 0f) || !float.IsFinite(s)))
+            {
+                throw Fail("input.std", "must have three positive values, one per channel.");
+            }
+        }
+        else if (manifest.Input is { Width: > 0 } or { Height: > 0 })
+        {
+            throw Fail("input", "of a head may only name the tensor; image preprocessing comes from the backbone.");
+        }
+
+        var onnxName = manifest.File ?? "model.onnx";
+        if (System.IO.Path.IsPathRooted(onnxName) || onnxName.Contains("..", StringComparison.Ordinal))
+        {
+            throw Fail("file", "must be a file name inside the version folder.");
+        }
+
+        var onnxPath = System.IO.Path.Combine(directory, onnxName);
+        if (!File.Exists(onnxPath))
+        {
+            var fromPackage = manifest.Source is { } source ? PackagePath(source) : null;
+            if (fromPackage is not null && File.Exists(fromPackage))
+            {
+                onnxPath = fromPackage;
+            }
+            else if (manifest.Source is null)
+            {
+                throw Fail("file", $"names '{onnxName}', which does not exist.");
+            }
+        }
+
+        IReadOnlyList<string> labels = [];
+        if (manifest.Labels is { } labelsName)
+        {
+            var labelsPath = System.IO.Path.Combine(directory, labelsName);
+            if (!File.Exists(labelsPath))
+            {
+                throw Fail("labels", $"names '{labelsName}', which does not exist.");
+            }
+
+            labels = [.. File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0)];
+            if (labels.Count == 0)
+            {
+                throw Fail("labels", $"names '{labelsName}', which has no labels.");
+            }
+        }
+        else if (kind is OutputKind.Logits or OutputKind.Probabilities)
+        {
+            throw Fail("labels", "is required for a classifier whose output is not a ZipMap.");
+        }
+
+        return new ModelVersion(name, version, directory, manifest, onnxPath, labels, backbone);
+    }
+
+    /// <summary>Where NuGet restored a package file, for running from the source tree before a build copied it.</summary>
+    private static string? PackagePath(ModelSource source)
+    {
+        if (source.Package is null || source.Version is null || source.Path is null)
+        {
+            return null;
+        }
+
+        var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        return System.IO.Path.Combine(root, source.Package.ToLowerInvariant(), source.Version, source.Path);
+    }
+
+    /// <summary>Orders versions numerically when both are numbers, else ordinally.</summary>
+    private sealed class VersionComparer : IComparer<string>
+    {
+        public static readonly VersionComparer Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            if (long.TryParse(x, out var a) && long.TryParse(y, out var b))
+            {
+                return a.CompareTo(b);
+            }
+
+            return string.CompareOrdinal(x, y);
+        }
+    }
+}

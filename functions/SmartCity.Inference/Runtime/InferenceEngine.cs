@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartCity.Inference.Imaging;
+using SmartCity.Inference.Models;
+
+namespace SmartCity.Inference.Runtime;
+
+/// <summary>Where time went for one prediction, in milliseconds.</summary>
+public readonly record struct PredictionTimings(double DecodeMs, double ResizeMs, double QueueMs, double InferenceMs, double PostprocessMs, int BatchSize)
+{
+    public double TotalMs => DecodeMs + ResizeMs + QueueMs + InferenceMs + PostprocessMs;
+}
+
+/// <summary>The answer for one image.</summary>
+public sealed class Prediction
+{
+    public required ModelVersion Model { get; init; }
+
+    /// <summary>Image width as displayed (after EXIF orientation).</summary>
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    /// <summary>The top labels (classifiers), most probable first; empty for embeddings.</summary>
+    public required IReadOnlyList<LabelProbability> Predictions { get; init; }
+
+    /// <summary>Every output value: probabilities in <see cref="Labels"/> order, or the L2-normalised embedding.</summary>
+    public required float[] Scores { get; init; }
+
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    public float[]? Embedding => Model.Task == ModelTask.ImageEmbedding ? Scores : null;
+
+    public PredictionTimings Timings { get; init; }
+}
+
+/// <summary>The input and output a model version serves, for metadata endpoints.</summary>
+public sealed record ModelSignature(string InputName, long[] InputShape, string OutputName, long[] OutputShape, IReadOnlyList<string> Labels);
+
+/// <summary>
+/// The one engine every caller (HTTP, blob pipeline, CLI, benchmarks) uses. Sessions are
+/// created lazily, once per model file, and shared (a backbone used by several heads is loaded
+/// once); each served model version has a dynamic batcher, so concurrent callers share one
+/// <c>Run</c>. Nothing is loaded in the constructor: start-up never waits for models.
+/// </summary>
+public sealed partial class InferenceEngine : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<OnnxModel>> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<ModelPipeline>> _pipelines = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+    private volatile string? _notReadyReason = "Models are not warmed up yet.";
+    private Task? _warmUp;
+
+    public InferenceEngine(ModelRepository repository, InferenceOptions options, ILogger<InferenceEngine>? logger = null)
+    {
+        Repository = repository;
+        Options = options;
+        Preprocessor = new ImagePreprocessor(options.MaxPixels, options.ScaledDecode);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        if (options.WarmUpModelNames.Count == 0)
+        {
+            _notReadyReason = null;
+        }
+    }
+
+    public ModelRepository Repository { get; }
+
+    public InferenceOptions Options { get; }
+
+    public ImagePreprocessor Preprocessor { get; }
+
+    /// <summary>Null once the warm-up models are loaded and warmed; otherwise why not.</summary>
+    public string? NotReadyReason => _notReadyReason;
+
+    public bool IsLoaded(ModelVersion model) => _pipelines.TryGetValue(model.Id, out var lazy) && lazy.IsValueCreated;
+
+    /// <summary>Starts loading and warming <see cref="InferenceOptions.WarmUpModels"/> in the background (once).</summary>
+    public Task StartWarmUp(CancellationToken cancellationToken = default)
+    {
+        lock (_sessions)
+        {
+            return _warmUp ??= Task.Run(() => WarmUpConfiguredAsync(cancellationToken), cancellationToken);
+        }
+    }
+
+    private async Task WarmUpConfiguredAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var name in Options.WarmUpModelNames)
+            {
+                _notReadyReason = $"Loading model '{name}'.";
+                await WarmUpAsync(Repository.Get(name), cancellationToken).ConfigureAwait(false);
+            }
+
+            _notReadyReason = null;
+        }
+        catch (Exception ex) when (ex is InferenceException or OperationCanceledException)
+        {
+            _notReadyReason = $"Warm-up failed: {ex.Message}";
+            LogWarmUpFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>Loads a model version's sessions and runs one item through them.</summary>
+    public async Task WarmUpAsync(ModelVersion model, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var pipeline = GetPipeline(model);
+        var values = new float[pipeline.Format.Length];
+        await pipeline.Batcher.SubmitAsync(new TensorRequest(values, Stopwatch.GetTimestamp()), cancellationToken).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        LogWarmedUp(_logger, model.Id, elapsed);
+    }
+
+    public Task<Prediction> PredictAsync(string model, string? version, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default) =>
+        PredictAsync(Repository.Get(model, version), image, top, threshold, cancellationToken);
+
+    /// <summary>Classifies (or embeds) one encoded image.</summary>
+    public Task<Prediction> PredictAsync(ModelVersion model, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default)
+    {
+        var pipeline = GetPipeline(model);
+        return PredictCoreAsync(pipeline, pipeline.Batcher.Expect(), image, top, threshold, cancellationToken);
+    }
+
+    /// <summary>
+    /// Predicts several images. They are announced to the batcher together and decoded in
+    /// parallel, so they run as one batch (or as few as the maximum batch size allows).
+    /// </summary>
+    public async Task<Prediction[]> PredictBatchAsync(ModelVersion model, IReadOnlyList<ReadOnlyMemory<byte>> images, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default)
+    {
+        var pipeline = GetPipeline(model);
+        var expectations = images.Select(_ => pipeline.Batcher.Expect()).ToArray();
+        var tasks = new Task<Prediction>[images.Count];
+        for (var i = 0; i < images.Count; i++)
+        {
+            var image = images[i];
+            var expectation = expectations[i];
+            tasks[i] = i == images.Count - 1
+                ? PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken)
+                : Task.Run(() => PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken), cancellationToken);
+        }
+
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, CancellationToken cancellationToken)
+    {
+        var tensor = ArrayPool<float>.Shared.Rent(pipeline.Format.Length);
+        try
+        {
+            PreprocessResult preprocessed;
+            Task<TensorResponse> pending;
+            try
+            {
+                preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor);
+            }
+            finally
+            {
+                expectation.Dispose();
+            }
+
+            pending = pipeline.Batcher.SubmitAsync(new TensorRequest(tensor, Stopwatch.GetTimestamp()), cancellationToken);
+            var response = await pending.ConfigureAwait(false);
+            var postStarted = Stopwatch.GetTimestamp();
+            var labels = pipeline.Labels;
+            var predictions = pipeline.Model.Task == ModelTask.ImageClassification
+                ? Postprocessing.TopK(response.Values, labels, top, threshold)
+                : [];
+            var postTicks = Stopwatch.GetTimestamp() - postStarted;
+            return new Prediction
+            {
+                Model = pipeline.Model,
+                Width = preprocessed.Width,
+                Height = preprocessed.Height,
+                Predictions = predictions,
+                Scores = response.Values,
+                Labels = labels,
+                Timings = new PredictionTimings(
+                    Ms(preprocessed.DecodeTicks),
+                    Ms(preprocessed.ResizeTicks),
+                    Ms(response.QueueTicks),
+                    Ms(response.RunTicks),
+                    Ms(postTicks),
+                    response.BatchSize),
+            };
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tensor);
+        }
+    }
+
+    /// <summary>
+    /// Runs already-preprocessed input (the model's own input tensor, batch first). Each item
+    /// joins the dynamic batcher like an image would. Returns one row of postprocessed values per item.
+    /// </summary>
+    public async Task<float[][]> InferTensorAsync(ModelVersion model, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, CancellationToken cancellationToken = default)
+    {
+        var pipeline = GetPipeline(model);
+        var expected = pipeline.Format.Shape(1);
+        if (shape.Count != expected.Length || Enumerable.Range(1, expected.Length - 1).Any(i => shape[i] != expected[i]) || shape[0] < 1)
+        {
+            throw new InvalidTensorException($"Input '{pipeline.InputName}' of '{model.Id}' has shape [-1,{string.Join(",", expected.Skip(1))}]; got [{string.Join(",", shape)}].");
+        }
+
+        var itemLength = pipeline.Format.Length;
+        if (data.Length != shape[0] * itemLength)
+        {
+            throw new InvalidTensorException($"Input '{pipeline.InputName}' has shape [{string.Join(",", shape)}], which needs {shape[0] * itemLength} values; got {data.Length}.");
+        }
+
+        var count = (int)shape[0];
+        var tasks = new Task<TensorResponse>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var row = data.Slice(i * itemLength, itemLength).ToArray();
+            tasks[i] = pipeline.Batcher.SubmitAsync(new TensorRequest(row, Stopwatch.GetTimestamp()), cancellationToken);
+        }
+
+        var responses = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return [.. responses.Select(r => r.Values)];
+    }
+
+    /// <summary>The served input and output of a model version (loads it, and warms a ZipMap model to learn its labels).</summary>
+    public async Task<ModelSignature> DescribeAsync(ModelVersion model, CancellationToken cancellationToken = default)
+    {
+        var pipeline = GetPipeline(model);
+        if (model.Task == ModelTask.ImageClassification && pipeline.Labels.Count == 0)
+        {
+            await WarmUpAsync(model, cancellationToken).ConfigureAwait(false);
+        }
+
+        var outputWidth = model.Task == ModelTask.ImageClassification ? pipeline.Labels.Count : GetSession(model).OutputItemLength;
+        var input = pipeline.Format.Shape(1);
+        input[0] = -1;
+        return new ModelSignature(pipeline.InputName, input, pipeline.OutputName, [-1, outputWidth], pipeline.Labels);
+    }
+
+    /// <summary>The batch sizes run so far for a model version (index = size).</summary>
+    public IReadOnlyList<long> BatchSizeCounts(ModelVersion model) => GetPipeline(model).Batcher.BatchSizeCounts;
+
+    private ModelPipeline GetPipeline(ModelVersion model) =>
+        _pipelines.GetOrAdd(model.Id, _ => new Lazy<ModelPipeline>(() => CreatePipeline(model), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    private ModelPipeline CreatePipeline(ModelVersion model)
+    {
+        var first = GetSession(model.Backbone ?? model);
+        var head = model.Backbone is null ? null : GetSession(model);
+        return new ModelPipeline(model, first, head, Options);
+    }
+
+    private OnnxModel GetSession(ModelVersion model) =>
+        _sessions.GetOrAdd(model.OnnxPath, _ => new Lazy<OnnxModel>(() => LoadSession(model), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    private OnnxModel LoadSession(ModelVersion model)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var cache = string.IsNullOrWhiteSpace(Options.OptimizedModelCachePath)
+            ? null
+            : Path.Combine(Options.OptimizedModelCachePath, model.Name, model.Version, "optimized.onnx");
+        var session = OnnxModel.Load(model.Id, model.OnnxPath, model.Manifest.Input?.Name, model.Manifest.Output?.Name, model.Manifest.DynamicBatch, Options, cache);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        LogSessionLoaded(_logger, model.Id, elapsed);
+        return session;
+    }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pipeline in _pipelines.Values.Where(p => p.IsValueCreated))
+        {
+            await pipeline.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var session in _sessions.Values.Where(s => s.IsValueCreated))
+        {
+            session.Value.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded ONNX session for {Model} in {Milliseconds:F0} ms")]
+    private static partial void LogSessionLoaded(ILogger logger, string model, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up {Model} in {Milliseconds:F0} ms")]
+    private static partial void LogWarmedUp(ILogger logger, string model, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model warm-up failed")]
+    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
+}
