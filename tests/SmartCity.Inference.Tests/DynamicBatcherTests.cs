@@ -1,0 +1,58 @@
+using SmartCity.Inference.Runtime;
+
+namespace SmartCity.Inference.Tests;
+
+public class DynamicBatcherTests
+{
+    [Fact]
+    public async Task Announced_requests_are_run_as_one_batch()
+    {
+        var sizes = new List<int>();
+        await using var batcher = new DynamicBatcher<int, int>("test", batch => { sizes.Add(batch.Count); return [.. batch.Select(x => x * 2)]; }, 8, TimeSpan.FromSeconds(5), 100);
+        var expectations = Enumerable.Range(0, 4).Select(_ => batcher.Expect()).ToList();
+        var tasks = new List<Task<int>>();
+        for (var i = 0; i < 4; i++)
+        {
+            expectations[i].Dispose();
+            tasks.Add(batcher.SubmitAsync(i));
+        }
+
+        var results = await Task.WhenAll(tasks);
+        Assert.Equal(new[] { 0, 2, 4, 6 }, results);
+        Assert.Equal([4], sizes);
+    }
+
+    [Fact]
+    public async Task Batches_never_exceed_the_maximum_size()
+    {
+        var sizes = new List<int>();
+        var gate = new ManualResetEventSlim();
+        await using var batcher = new DynamicBatcher<int, int>("test", batch => { gate.Wait(); sizes.Add(batch.Count); return [.. batch]; }, 3, TimeSpan.Zero, 100);
+        var tasks = Enumerable.Range(0, 10).Select(i => batcher.SubmitAsync(i)).ToList();
+        gate.Set();
+        await Task.WhenAll(tasks);
+        Assert.All(sizes, s => Assert.InRange(s, 1, 3));
+        Assert.Equal(10, sizes.Sum());
+    }
+
+    [Fact]
+    public async Task A_full_queue_pushes_back_at_once()
+    {
+        var gate = new ManualResetEventSlim();
+        await using var batcher = new DynamicBatcher<int, int>("test", batch => { gate.Wait(); return [.. batch]; }, 1, TimeSpan.Zero, 2);
+        var first = batcher.SubmitAsync(0);
+        await Task.Delay(100);
+        var queued = new[] { batcher.SubmitAsync(1), batcher.SubmitAsync(2) };
+        var error = Assert.Throws<InferenceQueueFullException>(() => { _ = batcher.SubmitAsync(3); });
+        Assert.True(error.RetryAfter > TimeSpan.Zero);
+        gate.Set();
+        await Task.WhenAll([first, .. queued]);
+    }
+
+    [Fact]
+    public async Task A_failing_batch_fails_each_of_its_requests()
+    {
+        await using var batcher = new DynamicBatcher<int, int>("test", _ => throw new InvalidOperationException("boom"), 4, TimeSpan.Zero, 10);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => batcher.SubmitAsync(1));
+    }
+}

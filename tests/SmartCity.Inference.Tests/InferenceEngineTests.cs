@@ -1,0 +1,150 @@
+using SkiaSharp;
+using SmartCity.Inference.Models;
+using SmartCity.Inference.Runtime;
+
+namespace SmartCity.Inference.Tests;
+
+public sealed class InferenceEngineTests : IAsyncLifetime
+{
+    private InferenceEngine _fixtures = null!;
+
+    public Task InitializeAsync()
+    {
+        var options = new InferenceOptions { ModelsPath = TestPaths.FixtureModels, MaxBatchSize = 8 };
+        _fixtures = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _fixtures.DisposeAsync();
+
+    private static float[] Softmax(params float[] values)
+    {
+        Postprocessing.Softmax(values);
+        return values;
+    }
+
+    [Fact]
+    public async Task Logits_are_turned_into_probabilities_with_labels()
+    {
+        var prediction = await _fixtures.PredictAsync("channel-logits", null, TestImages.Solid(SKColors.Red));
+        var expected = Softmax(1, 0, 0);
+        Assert.Equal("2", prediction.Model.Version);
+        Assert.Equal("red", prediction.Predictions[0].Label);
+        Assert.Equal(expected[0], prediction.Predictions[0].Probability, 5);
+        Assert.Equal(expected, prediction.Scores, new Tolerance(1e-5f));
+        Assert.Equal((4, 4), (prediction.Width, prediction.Height));
+    }
+
+    [Fact]
+    public async Task Top_and_threshold_limit_the_answer()
+    {
+        var image = TestImages.Solid(new SKColor(255, 128, 0));
+        var top1 = await _fixtures.PredictAsync("channel-logits", "1", image, top: 1);
+        Assert.Equal(["red"], top1.Predictions.Select(p => p.Label));
+        var confident = await _fixtures.PredictAsync("channel-logits", "1", image, top: 5, threshold: 0.3f);
+        Assert.Equal(["red", "green"], confident.Predictions.Select(p => p.Label));
+        Assert.All(confident.Predictions, p => Assert.True(p.Probability >= 0.3f));
+    }
+
+    [Fact]
+    public async Task An_NHWC_model_with_probabilities_is_read_as_is()
+    {
+        // 8x4 image: blue in the centre 4x4, red at the sides; the centre crop sees only blue.
+        var image = TestImages.Encode(8, 4, (x, _) => x is >= 2 and < 6 ? SKColors.Blue : SKColors.Red);
+        var prediction = await _fixtures.PredictAsync("channel-probabilities-nhwc", null, image);
+        Assert.Equal(Softmax(0, 0, 1), prediction.Scores, new Tolerance(1e-5f));
+        Assert.Equal("blue", prediction.Predictions[0].Label);
+    }
+
+    [Fact]
+    public async Task A_custom_vision_style_zipmap_model_gets_its_labels_from_the_map()
+    {
+        var prediction = await _fixtures.PredictAsync("custom-vision-bgr", null, TestImages.Solid(new SKColor(0, 255, 0), size: 8));
+        Assert.Equal(["blue", "green", "red"], prediction.Labels);
+        Assert.Equal(Softmax(0, 1, 0), prediction.Scores, new Tolerance(1e-5f));
+        Assert.Equal("green", prediction.Predictions[0].Label);
+    }
+
+    [Fact]
+    public async Task BGR_input_really_is_reversed()
+    {
+        // Red (255,0,0) in BGR order is [0, 0, 255]: the third label, "red".
+        var prediction = await _fixtures.PredictAsync("custom-vision-bgr", null, TestImages.Solid(SKColors.Red, size: 8));
+        Assert.Equal("red", prediction.Predictions[0].Label);
+    }
+
+    [Fact]
+    public async Task Embeddings_are_L2_normalised()
+    {
+        var prediction = await _fixtures.PredictAsync("channel-embedding", null, TestImages.Solid(new SKColor(255, 255, 0)));
+        Assert.Empty(prediction.Predictions);
+        Assert.Equal([MathF.Sqrt(0.5f), MathF.Sqrt(0.5f), 0f], prediction.Embedding!, new Tolerance(1e-5f));
+    }
+
+    [Fact]
+    public async Task A_batch_call_runs_as_one_batch_and_equals_single_runs()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        var images = Enumerable.Range(0, 6).Select(i => (ReadOnlyMemory<byte>)TestImages.Solid(new SKColor((byte)(i * 40), 90, (byte)(250 - (i * 30))))).ToList();
+        var batch = await _fixtures.PredictBatchAsync(model, images);
+        Assert.Contains(batch, p => p.Timings.BatchSize > 1);
+        for (var i = 0; i < images.Count; i++)
+        {
+            var single = await _fixtures.PredictAsync(model, images[i]);
+            Assert.Equal(single.Scores, batch[i].Scores, new Tolerance(1e-6f));
+        }
+    }
+
+    [Fact]
+    public async Task A_preprocessed_tensor_can_be_sent_directly_and_its_shape_is_checked()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        var data = new float[2 * 3 * 4 * 4];
+        Array.Fill(data, 1f, 0, 16); // item 0: red plane = 1
+        Array.Fill(data, 1f, 48 + 32, 16); // item 1: blue plane = 1
+        var rows = await _fixtures.InferTensorAsync(model, data, [2, 3, 4, 4]);
+        Assert.Equal(Softmax(1, 0, 0), rows[0], new Tolerance(1e-5f));
+        Assert.Equal(Softmax(0, 0, 1), rows[1], new Tolerance(1e-5f));
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, data, [2, 3, 4, 5]));
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, data[..10], [2, 3, 4, 4]));
+    }
+
+    [Fact]
+    public async Task A_corrupt_model_file_fails_to_load_naming_the_file()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "smartcity-corrupt-" + Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(root, "bad", "1");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            File.Copy(Path.Combine(TestPaths.FixtureModels, "channel-embedding", "1", "model.json"), Path.Combine(directory, "model.json"));
+            File.WriteAllText(Path.Combine(directory, "model.onnx"), "not an onnx file");
+            var options = new InferenceOptions { ModelsPath = root };
+            await using var engine = new InferenceEngine(new ModelRepository(root), options);
+            var error = await Assert.ThrowsAsync<ModelLoadException>(() => engine.PredictAsync("bad", null, TestImages.Solid(SKColors.Red)));
+            Assert.Contains(Path.Combine(directory, "model.onnx"), error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Warm_up_makes_the_engine_ready()
+    {
+        var options = new InferenceOptions { ModelsPath = TestPaths.FixtureModels, WarmUpModels = "channel-logits, custom-vision-bgr" };
+        await using var engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
+        Assert.NotNull(engine.NotReadyReason);
+        await engine.StartWarmUp();
+        Assert.Null(engine.NotReadyReason);
+        Assert.True(engine.IsLoaded(engine.Repository.Get("custom-vision-bgr")));
+    }
+
+    internal sealed class Tolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+}

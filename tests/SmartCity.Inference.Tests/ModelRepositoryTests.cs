@@ -1,0 +1,102 @@
+using SmartCity.Inference.Models;
+
+namespace SmartCity.Inference.Tests;
+
+public sealed class ModelRepositoryTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "smartcity-models-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private string WriteModel(string name, string version, string manifest, string? labels = "a\nb\n")
+    {
+        var directory = Path.Combine(_root, name, version);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "model.json"), manifest);
+        File.WriteAllBytes(Path.Combine(directory, "model.onnx"), [1, 2, 3]);
+        if (labels is not null)
+        {
+            File.WriteAllText(Path.Combine(directory, "labels.txt"), labels);
+        }
+
+        return Path.Combine(directory, "model.json");
+    }
+
+    private const string Valid = """
+        { "task": "image-classification",
+          "input": { "width": 4, "height": 4, "mean": [0,0,0], "std": [1,1,1] },
+          "output": { "kind": "logits" }, "labels": "labels.txt" }
+        """;
+
+    [Fact]
+    public void The_bundled_models_load_and_validate()
+    {
+        var repository = new ModelRepository(TestPaths.Models);
+        Assert.Contains("resnet18-embedding", repository.Names);
+        Assert.Contains("vehicle-type", repository.Names);
+        var vehicle = repository.Get("vehicle-type");
+        Assert.Equal(ModelTask.ImageClassification, vehicle.Task);
+        Assert.Equal(["bike", "car", "juggernaut", "minibus", "pickup", "truck"], vehicle.Labels);
+        Assert.Equal("resnet18-embedding", vehicle.Backbone?.Name);
+        Assert.Equal(224, vehicle.ImageInput.Width);
+    }
+
+    [Fact]
+    public void The_highest_version_is_the_default_and_any_version_can_be_addressed()
+    {
+        WriteModel("m", "2", Valid);
+        WriteModel("m", "10", Valid);
+        WriteModel("m", "9", Valid);
+        var repository = new ModelRepository(_root);
+        Assert.Equal("10", repository.Get("m").Version);
+        Assert.Equal("9", repository.Get("m", "9").Version);
+        Assert.Equal(["2", "9", "10"], repository.Versions("m").Select(v => v.Version));
+    }
+
+    [Fact]
+    public void Unknown_models_and_versions_are_not_found()
+    {
+        WriteModel("m", "1", Valid);
+        var repository = new ModelRepository(_root);
+        Assert.Throws<ModelNotFoundException>(() => repository.Get("nope"));
+        var error = Assert.Throws<ModelNotFoundException>(() => repository.Get("m", "7"));
+        Assert.Contains("'7'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "task")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { }, "labels": "labels.txt" }""", "output.kind")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 0, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "input.width")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4, "mean": [0] }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "input.mean")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4, "std": [1, 0, 1] }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "input.std")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" } }""", "labels")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4, "layout": "CHWN" }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "$.input.layout")]
+    [InlineData("""{ "task": "image-classification", "colour": "blue", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "colour")]
+    [InlineData("""{ "task": "image-embedding", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "output.kind")]
+    [InlineData("""{ "task": "image-classification", "file": "missing.onnx", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "file")]
+    [InlineData("""{ "task": "image-classification", "backbone": { "model": "absent" }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "backbone.model")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" """, "$")]
+    public void A_bad_manifest_fails_naming_the_model_the_file_and_the_field(string manifest, string field)
+    {
+        var path = WriteModel("broken", "1", manifest);
+        var error = Assert.Throws<ModelManifestException>(() => new ModelRepository(_root));
+        Assert.Equal("broken", error.Model);
+        Assert.Equal(path, error.File);
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'broken'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_models_folder_names_the_setting()
+    {
+        var error = Assert.Throws<DirectoryNotFoundException>(() => new ModelRepository(Path.Combine(_root, "absent")));
+        Assert.Contains("Inference:ModelsPath", error.Message, StringComparison.Ordinal);
+    }
+}
