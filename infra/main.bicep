@@ -1,0 +1,289 @@
+targetScope = 'subscription'
+
+metadata description = 'SmartCity.Serverless: ONNX inference on Azure Functions Flex Consumption, with identity-only access to storage and monitoring.'
+
+// ---------------------------------------------------------------------------
+// Environment (set by azd)
+// ---------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; seeds the resource token and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for all resources. Must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Name of the resource group; empty for rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Object ID of the deploying user or service principal (azd sets AZURE_PRINCIPAL_ID); empty for none.')
+param principalId string = ''
+
+@description('Type of principalId.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('Grant principalId the same storage data and metrics publisher roles as the app, for testing and debugging.')
+param allowUserIdentityPrincipal bool = true
+
+// ---------------------------------------------------------------------------
+// Storage
+// ---------------------------------------------------------------------------
+
+@description('Days after upload when camera images (blobs under camera-images/) are deleted by the lifecycle rule.')
+@minValue(1)
+param imageRetentionDays int = 30
+
+@description('Days deleted blobs and containers are kept (soft delete).')
+@minValue(1)
+@maxValue(365)
+param blobSoftDeleteRetentionDays int = 7
+
+// ---------------------------------------------------------------------------
+// Function app (Flex Consumption)
+// ---------------------------------------------------------------------------
+
+@description('Memory of each instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Maximum number of instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Always-ready instances for the http trigger group; 0 means none.')
+@minValue(0)
+param alwaysReadyHttpInstances int = 0
+
+// ---------------------------------------------------------------------------
+// Application settings (the contract is local.settings.sample.json)
+// ---------------------------------------------------------------------------
+
+@description('Comma-separated models run on every camera image (Camera__Models).')
+param cameraModels string = 'vehicle-type'
+
+@description('Comma-separated models loaded and run once at start (Inference__WarmUpModels).')
+param warmUpModels string = 'vehicle-type'
+
+@description('Largest decoded image in pixels (Inference__MaxPixels).')
+@minValue(1)
+param inferenceMaxPixels int = 40000000
+
+@description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
+@minValue(0)
+param inferenceIntraOpThreads int = 0
+
+@description('Largest inference batch (Inference__MaxBatchSize).')
+@minValue(1)
+param inferenceMaxBatchSize int = 16
+
+@description('Longest wait in milliseconds for a batch to fill (Inference__MaxQueueDelayMs).')
+@minValue(0)
+param inferenceMaxQueueDelayMs int = 4
+
+@description('Longest inference queue before requests are refused (Inference__MaxQueueLength).')
+@minValue(1)
+param inferenceMaxQueueLength int = 256
+
+// The Functions host answers 500 to bodies over about 30 MB before the worker sees them,
+// so the app's own limit (which answers 413) must stay below that.
+@description('Largest HTTP request body in bytes (Http__MaxBodyBytes); at most 25 MiB, below the host\'s own limit.')
+@minValue(1)
+@maxValue(26214400)
+param httpMaxBodyBytes int = 10485760
+
+// ---------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
+
+// Names the code depends on: they are the defaults in local.settings.sample.json.
+var cameraImagesContainerName = 'camera-images'
+var resultsContainerName = 'classifications'
+var rejectedContainerName = 'rejected'
+var resultsTableName = 'classifications'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    containerNames: [
+      cameraImagesContainerName
+      resultsContainerName
+      rejectedContainerName
+      deploymentContainerName
+    ]
+    tableNames: [
+      resultsTableName
+    ]
+    deleteRetentionDays: blobSoftDeleteRetentionDays
+    imagePrefix: '${cameraImagesContainerName}/'
+    imageRetentionDays: imageRetentionDays
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
+    location: location
+    tags: tags
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
+    // The principal ID exists only once the identity does; What-If cannot predict these
+    // assignment names, which is the price of naming them guid(scope.id, principalId, roleId).
+    #disable-next-line what-if-short-circuiting
+    appPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+    allowUserIdentityPrincipal: allowUserIdentityPrincipal
+  }
+  dependsOn: [
+    storage
+    monitoring
+  ]
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityResourceId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageQueueEndpoint: storage.outputs.queueEndpoint
+    storageTableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    runtimeName: 'dotnet-isolated'
+    runtimeVersion: '10.0'
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
+    cameraImagesContainer: cameraImagesContainerName
+    resultsContainer: resultsContainerName
+    rejectedContainer: rejectedContainerName
+    resultsTableName: resultsTableName
+    cameraModels: cameraModels
+    warmUpModels: warmUpModels
+    maxPixels: inferenceMaxPixels
+    intraOpThreads: inferenceIntraOpThreads
+    maxBatchSize: inferenceMaxBatchSize
+    maxQueueDelayMs: inferenceMaxQueueDelayMs
+    maxQueueLength: inferenceMaxQueueLength
+    httpMaxBodyBytes: httpMaxBodyBytes
+  }
+  // The app starts indexing its triggers at once; it needs its storage roles first.
+  dependsOn: [
+    rbac
+  ]
+}
+
+module eventGrid 'modules/eventgrid.bicep' = {
+  name: 'eventgrid'
+  scope: rg
+  params: {
+    name: '${abbrs.eventGridSystemTopics}${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storageAccountName
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+@description('Region of the deployment.')
+output AZURE_LOCATION string = location
+
+@description('Tenant of the deployment.')
+output AZURE_TENANT_ID string = tenant().tenantId
+
+@description('Resource group that holds every resource.')
+output AZURE_RESOURCE_GROUP string = rg.name
+
+@description('Name of the function app.')
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('Name of the function app that azd deploys the api service to.')
+output SERVICE_API_NAME string = functionApp.outputs.name
+
+@description('Base URL of the api service.')
+output SERVICE_API_URI string = functionApp.outputs.uri
+
+@description('Name of the storage account.')
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+
+@description('Blob endpoint of the storage account.')
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+
+@description('Container cameras upload images to; the Event Grid subscription filters on it.')
+output CAMERA_IMAGES_CONTAINER_NAME string = cameraImagesContainerName
+
+@description('Name of the Event Grid system topic on the storage account (used by the postdeploy hook).')
+output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
+
+@description('Name of the Application Insights component.')
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+
+@description('Client ID of the app\'s user-assigned managed identity.')
+output AZURE_FUNCTION_APP_IDENTITY_CLIENT_ID string = identity.outputs.clientId

@@ -1,0 +1,16 @@
+using './main.bicep'
+
+// azd sets these from the environment (.azure/<env>/.env); the defaults let the file build
+// outside azd, e.g. in the infra tests.
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'dev')
+param location = readEnvironmentVariable('AZURE_LOCATION', 'eastus2')
+param principalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
+param principalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User')
+param resourceGroupName = readEnvironmentVariable('AZURE_RESOURCE_GROUP', '')
+
+// Optional knobs: `azd env set <NAME> <value>` before `azd provision` to change them.
+param imageRetentionDays = int(readEnvironmentVariable('IMAGE_RETENTION_DAYS', '30'))
+param maximumInstanceCount = int(readEnvironmentVariable('FUNCTION_MAXIMUM_INSTANCE_COUNT', '100'))
+param alwaysReadyHttpInstances = int(readEnvironmentVariable('FUNCTION_ALWAYS_READY_HTTP_INSTANCES', '0'))
+param cameraModels = readEnvironmentVariable('CAMERA_MODELS', 'vehicle-type')
+param warmUpModels = readEnvironmentVariable('INFERENCE_WARMUP_MODELS', 'vehicle-type')

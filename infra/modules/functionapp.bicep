@@ -1,0 +1,214 @@
+metadata description = 'Flex Consumption plan and the Linux function app that runs the .NET isolated worker, with identity-based connections only.'
+
+@description('Name of the function app.')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region of the plan and the app.')
+param location string
+
+@description('Tags applied to the plan and the app.')
+param tags object = {}
+
+@description('Value of the azd-service-name tag, which azd uses to find the app to deploy the "api" service to.')
+param serviceName string = 'api'
+
+@description('Resource ID of the user-assigned managed identity the app runs as.')
+param identityResourceId string
+
+@description('Client ID of the user-assigned managed identity.')
+param identityClientId string
+
+@description('Blob endpoint of the storage account, e.g. https://<name>.blob.core.windows.net/.')
+param storageBlobEndpoint string
+
+@description('Queue endpoint of the storage account.')
+param storageQueueEndpoint string
+
+@description('Table endpoint of the storage account.')
+param storageTableEndpoint string
+
+@description('Blob container that holds the deployment package (Flex Consumption deploys from blob storage).')
+param deploymentContainerName string
+
+@description('Application Insights connection string. Not a secret: local auth is disabled on the component.')
+param applicationInsightsConnectionString string
+
+@description('Runtime stack of the worker.')
+param runtimeName string = 'dotnet-isolated'
+
+// Flex Consumption checks this string against its runtime catalog, where .NET 10 isolated is
+// '10.0' (the form az functionapp list-flexconsumption-runtimes prints). A value such as '10'
+// is accepted by ARM but the host then never starts.
+@description('Runtime version of the worker; must match the project\'s target framework (net10.0).')
+param runtimeVersion string = '10.0'
+
+@description('Memory of each instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Maximum number of instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Always-ready instances for the http trigger group; 0 means none (pure pay-per-use, with cold starts).')
+@minValue(0)
+param alwaysReadyHttpInstances int = 0
+
+@description('Container that receives camera images (CameraImagesContainer).')
+param cameraImagesContainer string
+
+@description('Container that receives classification results (Camera__ResultsContainer).')
+param resultsContainer string
+
+@description('Container that receives rejected images (Camera__RejectedContainer).')
+param rejectedContainer string
+
+@description('Table that indexes classification results (Camera__TableName).')
+param resultsTableName string
+
+@description('Comma-separated model names the camera pipeline runs (Camera__Models).')
+param cameraModels string
+
+@description('Comma-separated model names loaded at start (Inference__WarmUpModels).')
+param warmUpModels string
+
+@description('Largest decoded image, in pixels, the app accepts (Inference__MaxPixels).')
+param maxPixels int
+
+@description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
+param intraOpThreads int
+
+@description('Largest inference batch (Inference__MaxBatchSize).')
+param maxBatchSize int
+
+@description('Longest wait, in milliseconds, for a batch to fill (Inference__MaxQueueDelayMs).')
+param maxQueueDelayMs int
+
+@description('Longest inference queue before requests are refused (Inference__MaxQueueLength).')
+param maxQueueLength int
+
+@description('Largest HTTP request body in bytes (Http__MaxBodyBytes).')
+param httpMaxBodyBytes int
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityResourceId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReadyHttpInstances > 0
+          ? [
+              {
+                name: 'http'
+                instanceCount: alwaysReadyHttpInstances
+              }
+            ]
+          : []
+      }
+      runtime: {
+        name: runtimeName
+        version: runtimeVersion
+      }
+    }
+  }
+}
+
+// Every connection is identity-based: service URIs plus the identity, never a key.
+// FUNCTIONS_WORKER_RUNTIME is not set: on Flex Consumption the runtime comes from functionAppConfig.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    // Host storage (leases, timers, blob trigger receipts).
+    AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+    AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+    AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+
+    // The trigger and the app's own storage clients (Connection = "CameraStorage").
+    CameraStorage__blobServiceUri: storageBlobEndpoint
+    CameraStorage__queueServiceUri: storageQueueEndpoint
+    CameraStorage__tableServiceUri: storageTableEndpoint
+    CameraStorage__credential: 'managedidentity'
+    CameraStorage__clientId: identityClientId
+
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+
+    CameraImagesContainer: cameraImagesContainer
+    Camera__ResultsContainer: resultsContainer
+    Camera__RejectedContainer: rejectedContainer
+    Camera__TableName: resultsTableName
+    Camera__Models: cameraModels
+    Inference__MaxPixels: string(maxPixels)
+    Inference__IntraOpThreads: string(intraOpThreads)
+    Inference__MaxBatchSize: string(maxBatchSize)
+    Inference__MaxQueueDelayMs: string(maxQueueDelayMs)
+    Inference__MaxQueueLength: string(maxQueueLength)
+    Inference__WarmUpModels: warmUpModels
+    Http__MaxBodyBytes: string(httpMaxBodyBytes)
+  }
+}
+
+@description('Name of the function app.')
+output name string = functionApp.name
+
+@description('Resource ID of the function app.')
+output resourceId string = functionApp.id
+
+@description('Default host name of the function app.')
+output defaultHostName string = functionApp.properties.defaultHostName
+
+@description('Base URL of the function app.')
+output uri string = 'https://${functionApp.properties.defaultHostName}'
+
+@description('Name of the Flex Consumption plan.')
+output planName string = plan.name

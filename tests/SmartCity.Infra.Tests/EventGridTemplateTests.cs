@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace SmartCity.Infra.Tests;
+
+[Collection(CompiledTemplatesDefinition.Name)]
+public class EventGridTemplateTests(CompiledTemplates compiled)
+{
+    private ArmResource Subscription => compiled.EventGrid.Single("Microsoft.EventGrid/systemTopics/eventSubscriptions");
+
+    private JsonNode Filter => Subscription.Json["properties"]!["filter"]!;
+
+    [Fact]
+    public void System_topic_publishes_the_storage_account_events()
+    {
+        var topic = compiled.Main.Single("Microsoft.EventGrid/systemTopics");
+
+        Assert.Equal("Microsoft.Storage.StorageAccounts", topic.StringAt("properties", "topicType"));
+        Assert.Contains("Microsoft.Storage/storageAccounts", (string?)topic.Json["properties"]!["source"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Subscription_delivers_only_blob_created_events()
+    {
+        var types = Assert.IsType<JsonArray>(Filter["includedEventTypes"]);
+        Assert.Equal(["Microsoft.Storage.BlobCreated"], types.Select(t => (string?)t));
+    }
+
+    [Fact]
+    public void Subscription_is_limited_to_the_camera_images_container()
+    {
+        Assert.Equal(
+            "/blobServices/default/containers/camera-images/",
+            Subscription.Template.ResolveString(Filter["subjectBeginsWith"]));
+    }
+
+    [Fact]
+    public void Subscription_container_is_the_container_main_creates_for_camera_images()
+    {
+        var container = compiled.EventGrid.ResolveParameter("containerName")?.ToString();
+
+        Assert.Equal(compiled.Main.ResolveVariable("cameraImagesContainerName")?.ToString(), container);
+        Assert.Contains(container!, StorageTemplateTests.CreatedContainerNames(compiled.Main));
+    }
+
+    [Fact]
+    public void Subscription_delivers_only_completed_blob_writes()
+    {
+        var filter = Assert.Single(Assert.IsType<JsonArray>(Filter["advancedFilters"]))!;
+
+        Assert.Equal("StringIn", (string?)filter["operatorType"]);
+        Assert.Equal("data.api", (string?)filter["key"]);
+        Assert.Equal(
+            ["CopyBlob", "FlushWithClose", "PutBlob", "PutBlockList"],
+            filter["values"]!.AsArray().Select(v => (string?)v).Order());
+    }
+
+    [Fact]
+    public void Subscription_calls_the_blob_webhook_of_ClassifyCameraImage_with_the_secure_system_key()
+    {
+        var destination = Subscription.Json["properties"]!["destination"]!;
+        var url = (string?)destination["properties"]!["endpointUrl"];
+
+        Assert.Equal("WebHook", (string?)destination["endpointType"]);
+        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.ClassifyCameraImage&code=", url, StringComparison.Ordinal);
+        Assert.Contains("parameters('blobsExtensionKey')", url, StringComparison.Ordinal);
+        Assert.Equal("securestring", (string?)compiled.EventGrid.Parameters["blobsExtensionKey"]!["type"]);
+        Assert.Null(compiled.EventGrid.Parameters["blobsExtensionKey"]!["defaultValue"]);
+    }
+
+    [Fact]
+    public void Subscription_name_is_fixed_so_redeploying_updates_it()
+    {
+        Assert.Equal("classify-camera-images", compiled.EventGrid.ResolveParameter("subscriptionName")?.ToString());
+    }
+}
