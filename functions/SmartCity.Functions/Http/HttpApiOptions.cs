@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SmartCity.Functions.Http;
+
+/// <summary>Settings of the HTTP API, bound from the <c>Http</c> section.</summary>
+public sealed class HttpApiOptions
+{
+    public const string Section = "Http";
+
+    /// <summary>
+    /// Largest request body read, in bytes (default 10 MB). Reading stops at the limit with a
+    /// 413. Keep it under the host's own limit (about 30 MB), which answers with a 500 instead.
+    /// </summary>
+    [Range(1024, 25 * 1024 * 1024)]
+    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+}

@@ -1,0 +1,11 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using SmartCity.Functions.Http;
+using SmartCity.Functions.Infrastructure;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.AddTelemetry();
+builder.AddInference();
+builder.AddHttpApi();
+builder.Build().Run();
