@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Drawing;
 using SkiaSharp;
 using SmartCity.Inference.Models;
 
@@ -68,9 +69,21 @@ public sealed class ImagePreprocessor(long maxPixels, bool scaledDecode = true)
         return (width, height, format);
     }
 
-    /// <summary>Preprocesses <paramref name="image"/> into <paramref name="destination"/> (length <see cref="TensorFormat.Length"/>).</summary>
-    public PreprocessResult Preprocess(ReadOnlyMemory<byte> image, TensorFormat format, Span<float> destination)
+    private static readonly RectangleF[] WholeImage = [new(0, 0, 1, 1)];
+
+    /// <summary>
+    /// Preprocesses <paramref name="image"/> into <paramref name="destination"/>: one tensor of
+    /// <see cref="TensorFormat.Length"/> values per region (fractions of the displayed image;
+    /// default the whole image). The image is decoded once for all regions.
+    /// </summary>
+    public PreprocessResult Preprocess(ReadOnlyMemory<byte> image, TensorFormat format, Span<float> destination, IReadOnlyList<RectangleF>? regions = null)
     {
+        regions ??= WholeImage;
+        if (destination.Length < regions.Count * format.Length)
+        {
+            throw new ArgumentException("The destination is smaller than one tensor per region.", nameof(destination));
+        }
+
         var started = Stopwatch.GetTimestamp();
         using var handle = image.Pin();
         using var codec = OpenCodec(image, handle, out var formatName);
@@ -79,7 +92,7 @@ public sealed class ImagePreprocessor(long maxPixels, bool scaledDecode = true)
         var swapsAxes = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var (displayWidth, displayHeight) = swapsAxes ? (encoded.Height, encoded.Width) : (encoded.Width, encoded.Height);
 
-        var decodeSize = ChooseDecodeSize(codec, format, displayWidth, displayHeight);
+        var decodeSize = ChooseDecodeSize(codec, format, displayWidth, displayHeight, regions);
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var decodeBytes = decodeInfo.BytesSize;
         var decodeBuffer = ArrayPool<byte>.Shared.Rent(decodeBytes);
@@ -107,17 +120,22 @@ public sealed class ImagePreprocessor(long maxPixels, bool scaledDecode = true)
                     using var surface = SKSurface.Create(targetInfo, (IntPtr)targetPointer, targetInfo.RowBytes)
                         ?? throw new InvalidOperationException("Cannot create the resize surface.");
                     var canvas = surface.Canvas;
-                    canvas.Clear(SKColors.Black);
-                    canvas.SetMatrix(ResizeMatrix(format, decodeSize, swapsAxes).PreConcat(OrientationMatrix(origin, decodeSize.Width, decodeSize.Height)));
-                    var sampling = Math.Max(decodeSize.Width, decodeSize.Height) > 2 * Math.Max(format.Width, format.Height)
-                        ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
-                        : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
-                    canvas.DrawImage(source, 0, 0, sampling);
-                    canvas.Flush();
+                    var orientation = OrientationMatrix(origin, decodeSize.Width, decodeSize.Height);
+                    for (var r = 0; r < regions.Count; r++)
+                    {
+                        var resize = ResizeMatrix(format, decodeSize, swapsAxes, regions[r], out var regionPixels);
+                        var sampling = regionPixels > 2f * Math.Max(format.Width, format.Height)
+                            ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
+                            : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
+                        canvas.Clear(SKColors.Black);
+                        canvas.SetMatrix(resize.PreConcat(orientation));
+                        canvas.DrawImage(source, 0, 0, sampling);
+                        canvas.Flush();
+                        format.Fill(new ReadOnlySpan<byte>(targetPointer, targetInfo.BytesSize), destination.Slice(r * format.Length, format.Length));
+                    }
                 }
             }
 
-            format.Fill(targetBuffer.AsSpan(0, targetInfo.BytesSize), destination);
             var finished = Stopwatch.GetTimestamp();
             return new PreprocessResult(displayWidth, displayHeight, decodeSize.Width, decodeSize.Height, formatName, decoded - started, finished - decoded);
         }
@@ -158,11 +176,11 @@ public sealed class ImagePreprocessor(long maxPixels, bool scaledDecode = true)
     }
 
     /// <summary>The smallest size the codec can decode to that still covers the target size on both axes.</summary>
-    private SKSizeI ChooseDecodeSize(SKCodec codec, TensorFormat format, int displayWidth, int displayHeight)
+    private SKSizeI ChooseDecodeSize(SKCodec codec, TensorFormat format, int displayWidth, int displayHeight, IReadOnlyList<RectangleF> regions)
     {
         var full = codec.Info.Size;
-        // Both resize modes need the decoded image to be at least the target size on each axis.
-        var needed = Math.Max((float)format.Width / displayWidth, (float)format.Height / displayHeight);
+        // Both resize modes need each region, decoded, to be at least the target size on each axis.
+        var needed = regions.Max(r => Math.Max(format.Width / (r.Width * displayWidth), format.Height / (r.Height * displayHeight)));
         if (!ScaledDecode || needed >= 1f)
         {
             return full;
@@ -196,20 +214,25 @@ public sealed class ImagePreprocessor(long maxPixels, bool scaledDecode = true)
         _ => SKMatrix.Identity,
     };
 
-    /// <summary>Maps displayed coordinates of the decoded image to the target tensor.</summary>
-    private static SKMatrix ResizeMatrix(TensorFormat format, SKSizeI decoded, bool swapsAxes)
+    /// <summary>Maps displayed coordinates of the decoded image to the target tensor, for one region.</summary>
+    private static SKMatrix ResizeMatrix(TensorFormat format, SKSizeI decoded, bool swapsAxes, RectangleF region, out float regionPixels)
     {
-        var (decodedDisplayWidth, decodedDisplayHeight) = swapsAxes ? (decoded.Height, decoded.Width) : (decoded.Width, decoded.Height);
-        var scaleX = (float)format.Width / decodedDisplayWidth;
-        var scaleY = (float)format.Height / decodedDisplayHeight;
+        var (displayWidth, displayHeight) = swapsAxes ? (decoded.Height, decoded.Width) : (decoded.Width, decoded.Height);
+        var left = region.X * displayWidth;
+        var top = region.Y * displayHeight;
+        var width = region.Width * displayWidth;
+        var height = region.Height * displayHeight;
+        regionPixels = Math.Max(width, height);
+        var scaleX = format.Width / width;
+        var scaleY = format.Height / height;
         if (format.Resize == ResizeMode.Stretch)
         {
-            return SKMatrix.CreateScale(scaleX, scaleY);
+            return new SKMatrix(scaleX, 0, -left * scaleX, 0, scaleY, -top * scaleY, 0, 0, 1);
         }
 
         var scale = Math.Max(scaleX, scaleY);
-        var offsetX = (format.Width - (decodedDisplayWidth * scale)) / 2f;
-        var offsetY = (format.Height - (decodedDisplayHeight * scale)) / 2f;
+        var offsetX = ((format.Width - (width * scale)) / 2f) - (left * scale);
+        var offsetY = ((format.Height - (height * scale)) / 2f) - (top * scale);
         return new SKMatrix(scale, 0, offsetX, 0, scale, offsetY, 0, 0, 1);
     }
 }

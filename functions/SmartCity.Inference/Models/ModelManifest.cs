@@ -106,6 +106,36 @@ public sealed class ModelManifest
 
     /// <summary>A text file with one label per line, in output order.</summary>
     public string? Labels { get; set; }
+
+    /// <summary>
+    /// Several outputs read from one pass, instead of <see cref="Output"/> and <see cref="Labels"/>:
+    /// e.g. congestion and lighting heads over one backbone pass. The first is the primary answer.
+    /// </summary>
+    public List<HeadSpecJson>? Heads { get; set; }
+
+    /// <summary>For a head: run the backbone on several regions of each image and give the head all their features.</summary>
+    public TilesSpec? Tiles { get; set; }
+}
+
+/// <summary>One output of a multi-head model.</summary>
+public sealed class HeadSpecJson
+{
+    /// <summary>The ONNX output tensor, also the head's name in answers.</summary>
+    public string? Output { get; set; }
+
+    public OutputKind? Kind { get; set; }
+
+    public string? Labels { get; set; }
+}
+
+/// <summary>Regions of each image the backbone sees: optionally the whole image, plus a grid of tiles.</summary>
+public sealed class TilesSpec
+{
+    /// <summary>Columns and rows of the tile grid, e.g. [2, 2].</summary>
+    public int[] Grid { get; set; } = [1, 1];
+
+    /// <summary>Also pass the whole image (squashed to the input size) as the first region.</summary>
+    public bool IncludeFull { get; set; } = true;
 }
 
 public sealed class ModelSource

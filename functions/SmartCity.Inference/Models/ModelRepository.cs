@@ -159,14 +159,22 @@ public sealed class ModelRepository
             throw Fail("task", "is required: 'image-classification' or 'image-embedding'.");
         }
 
-        if (manifest.Output?.Kind is not { } kind)
+        if (manifest.Heads is { Count: > 0 } && (manifest.Output is not null || manifest.Labels is not null))
         {
-            throw Fail("output.kind", "is required: 'logits', 'probabilities', 'zipmap' or 'embedding'.");
+            throw Fail("heads", "replaces 'output' and 'labels'; give one or the other.");
+        }
+
+        var headSpecs = manifest.Heads is { Count: > 0 } heads
+            ? heads.Select((h, i) => (Field: $"heads[{i}]", h.Output, h.Kind, h.Labels)).ToList()
+            : [(Field: "output", manifest.Output?.Name, manifest.Output?.Kind, manifest.Labels)];
+        if (headSpecs[0].Kind is not { } kind)
+        {
+            throw Fail($"{headSpecs[0].Field}.kind", "is required: 'logits', 'probabilities', 'zipmap' or 'embedding'.");
         }
 
         if ((manifest.Task == ModelTask.ImageEmbedding) != (kind == OutputKind.Embedding))
         {
-            throw Fail("output.kind", $"'{kind}' does not fit task '{manifest.Task}': embedding models have an 'embedding' output, classifiers do not.");
+            throw Fail($"{headSpecs[0].Field}.kind", $"'{kind}' does not fit task '{manifest.Task}': an embedding model's first output is an 'embedding', a classifier's is not.");
         }
 
         if (backbone is null)
@@ -217,27 +225,79 @@ public sealed class ModelRepository
             }
         }
 
-        IReadOnlyList<string> labels = [];
-        if (manifest.Labels is { } labelsName)
+        var resolvedHeads = new List<HeadSpec>();
+        foreach (var (field, output, headKind, labelsName) in headSpecs)
         {
-            var labelsPath = System.IO.Path.Combine(directory, labelsName);
-            if (!File.Exists(labelsPath))
+            if (headKind is not { } k)
             {
-                throw Fail("labels", $"names '{labelsName}', which does not exist.");
+                throw Fail($"{field}.kind", "is required: 'logits', 'probabilities', 'zipmap' or 'embedding'.");
             }
 
-            labels = [.. File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0)];
-            if (labels.Count == 0)
+            if (headSpecs.Count > 1 && string.IsNullOrWhiteSpace(output))
             {
-                throw Fail("labels", $"names '{labelsName}', which has no labels.");
+                throw Fail($"{field}.output", "is required when a model has several heads.");
             }
-        }
-        else if (kind is OutputKind.Logits or OutputKind.Probabilities)
-        {
-            throw Fail("labels", "is required for a classifier whose output is not a ZipMap.");
+
+            if (headSpecs.Count > 1 && k == OutputKind.ZipMap)
+            {
+                throw Fail($"{field}.kind", "'zipmap' is supported for single-output models only.");
+            }
+
+            IReadOnlyList<string> labels = [];
+            if (labelsName is not null)
+            {
+                var labelsPath = System.IO.Path.Combine(directory, labelsName);
+                if (!File.Exists(labelsPath))
+                {
+                    throw Fail(field == "output" ? "labels" : $"{field}.labels", $"names '{labelsName}', which does not exist.");
+                }
+
+                labels = [.. File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0)];
+                if (labels.Count == 0)
+                {
+                    throw Fail(field == "output" ? "labels" : $"{field}.labels", $"names '{labelsName}', which has no labels.");
+                }
+            }
+            else if (k is OutputKind.Logits or OutputKind.Probabilities)
+            {
+                throw Fail(field == "output" ? "labels" : $"{field}.labels", "is required for a classifier whose output is not a ZipMap.");
+            }
+
+            resolvedHeads.Add(new HeadSpec(output, k, labels));
         }
 
-        return new ModelVersion(name, version, directory, manifest, onnxPath, labels, backbone);
+        var regions = new List<System.Drawing.RectangleF>();
+        if (manifest.Tiles is { } tiles)
+        {
+            if (backbone is null)
+            {
+                throw Fail("tiles", "is only supported on a head over a backbone.");
+            }
+
+            if (tiles.Grid is not { Length: 2 } || tiles.Grid.Any(g => g is < 1 or > 8))
+            {
+                throw Fail("tiles.grid", "must be [columns, rows], each from 1 to 8.");
+            }
+
+            if (tiles.IncludeFull)
+            {
+                regions.Add(new System.Drawing.RectangleF(0, 0, 1, 1));
+            }
+
+            for (var row = 0; row < tiles.Grid[1]; row++)
+            {
+                for (var column = 0; column < tiles.Grid[0]; column++)
+                {
+                    regions.Add(new System.Drawing.RectangleF((float)column / tiles.Grid[0], (float)row / tiles.Grid[1], 1f / tiles.Grid[0], 1f / tiles.Grid[1]));
+                }
+            }
+        }
+        else
+        {
+            regions.Add(new System.Drawing.RectangleF(0, 0, 1, 1));
+        }
+
+        return new ModelVersion(name, version, directory, manifest, onnxPath, resolvedHeads, regions, backbone);
     }
 
     /// <summary>Where NuGet restored a package file, for running from the source tree before a build copied it.</summary>

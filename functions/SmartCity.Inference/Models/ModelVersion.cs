@@ -1,10 +1,19 @@
+using System.Drawing;
+
 namespace SmartCity.Inference.Models;
+
+/// <summary>One output read from a model: its tensor, how to read it, and its labels.</summary>
+/// <param name="Name">The output tensor name (null: the model's first output), also the name in answers.</param>
+public sealed record HeadSpec(string? Name, OutputKind Kind, IReadOnlyList<string> Labels);
 
 /// <summary>One validated model version from the repository.</summary>
 public sealed class ModelVersion
 {
-    internal ModelVersion(string name, string version, string directory, ModelManifest manifest, string onnxPath, IReadOnlyList<string> labels, ModelVersion? backbone)
+    internal ModelVersion(string name, string version, string directory, ModelManifest manifest, string onnxPath, IReadOnlyList<HeadSpec> heads, IReadOnlyList<RectangleF> regions, ModelVersion? backbone)
     {
+        Heads = heads;
+        Regions = regions;
+        var labels = heads[0].Labels;
         Name = name;
         Version = version;
         Directory = directory;
@@ -24,12 +33,19 @@ public sealed class ModelVersion
 
     public ModelTask Task => Manifest.Task!.Value;
 
-    public OutputKind OutputKind => Manifest.Output!.Kind!.Value;
+    /// <summary>How the primary output is read.</summary>
+    public OutputKind OutputKind => Heads[0].Kind;
+
+    /// <summary>Every output this version answers with; the first is the primary one.</summary>
+    public IReadOnlyList<HeadSpec> Heads { get; }
+
+    /// <summary>Regions of the displayed image (fractions of width and height) the first stage reads; one full-image region by default.</summary>
+    public IReadOnlyList<RectangleF> Regions { get; }
 
     /// <summary>The ONNX file this version runs (for a head, the head's file).</summary>
     public string OnnxPath { get; }
 
-    /// <summary>Labels in output order; empty for embeddings and for ZipMap outputs, which carry their own.</summary>
+    /// <summary>Labels of the primary output in order; empty for embeddings and for ZipMap outputs, which carry their own.</summary>
     public IReadOnlyList<string> Labels { get; }
 
     /// <summary>The backbone whose output this model reads, or null when images go straight into this model.</summary>

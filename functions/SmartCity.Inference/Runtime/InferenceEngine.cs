@@ -14,6 +14,14 @@ public readonly record struct PredictionTimings(double DecodeMs, double ResizeMs
     public double TotalMs => DecodeMs + ResizeMs + QueueMs + InferenceMs + PostprocessMs;
 }
 
+/// <summary>One output of a prediction (a model may answer with several heads from one pass).</summary>
+/// <param name="Name">The head (output tensor) name.</param>
+/// <param name="Kind">How the values were read.</param>
+/// <param name="Labels">Labels of <paramref name="Scores"/>, empty for embeddings.</param>
+/// <param name="Scores">Probabilities in label order, or the L2-normalised embedding.</param>
+/// <param name="Predictions">The top labels, most probable first (empty for embeddings).</param>
+public sealed record HeadPrediction(string Name, OutputKind Kind, IReadOnlyList<string> Labels, float[] Scores, IReadOnlyList<LabelProbability> Predictions);
+
 /// <summary>The answer for one image.</summary>
 public sealed class Prediction
 {
@@ -32,7 +40,11 @@ public sealed class Prediction
 
     public required IReadOnlyList<string> Labels { get; init; }
 
-    public float[]? Embedding => Model.Task == ModelTask.ImageEmbedding ? Scores : null;
+    /// <summary>Every head's answer, primary first (one entry for single-output models).</summary>
+    public required IReadOnlyList<HeadPrediction> Heads { get; init; }
+
+    /// <summary>The L2-normalised embedding, when the model outputs one (as its answer or as a head).</summary>
+    public float[]? Embedding => Heads.FirstOrDefault(h => h.Kind == OutputKind.Embedding)?.Scores;
 
     public PredictionTimings Timings { get; init; }
 }
@@ -110,7 +122,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var pipeline = GetPipeline(model);
-        var values = new float[pipeline.Format.Length];
+        var values = new float[pipeline.ItemLength];
         await pipeline.Batcher.SubmitAsync(new TensorRequest(values, Stopwatch.GetTimestamp()), cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogWarmedUp(_logger, model.Id, elapsed);
@@ -149,14 +161,14 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, CancellationToken cancellationToken)
     {
-        var tensor = ArrayPool<float>.Shared.Rent(pipeline.Format.Length);
+        var tensor = ArrayPool<float>.Shared.Rent(pipeline.ItemLength);
         try
         {
             PreprocessResult preprocessed;
             Task<TensorResponse> pending;
             try
             {
-                preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor);
+                preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions);
             }
             finally
             {
@@ -166,19 +178,29 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             pending = pipeline.Batcher.SubmitAsync(new TensorRequest(tensor, Stopwatch.GetTimestamp()), cancellationToken);
             var response = await pending.ConfigureAwait(false);
             var postStarted = Stopwatch.GetTimestamp();
-            var labels = pipeline.Labels;
-            var predictions = pipeline.Model.Task == ModelTask.ImageClassification
-                ? Postprocessing.TopK(response.Values, labels, top, threshold)
-                : [];
+            var heads = new HeadPrediction[response.Heads.Length];
+            for (var h = 0; h < heads.Length; h++)
+            {
+                var spec = pipeline.Model.Heads[h];
+                var headLabels = pipeline.HeadLabels(h);
+                heads[h] = new HeadPrediction(
+                    pipeline.OutputNames[h],
+                    spec.Kind,
+                    headLabels,
+                    response.Heads[h],
+                    spec.Kind == OutputKind.Embedding ? [] : Postprocessing.TopK(response.Heads[h], headLabels, top, threshold));
+            }
+
             var postTicks = Stopwatch.GetTimestamp() - postStarted;
             return new Prediction
             {
                 Model = pipeline.Model,
                 Width = preprocessed.Width,
                 Height = preprocessed.Height,
-                Predictions = predictions,
-                Scores = response.Values,
-                Labels = labels,
+                Predictions = heads[0].Predictions,
+                Scores = heads[0].Scores,
+                Labels = heads[0].Labels,
+                Heads = heads,
                 Timings = new PredictionTimings(
                     Ms(preprocessed.DecodeTicks),
                     Ms(preprocessed.ResizeTicks),
@@ -201,13 +223,13 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     public async Task<float[][]> InferTensorAsync(ModelVersion model, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, CancellationToken cancellationToken = default)
     {
         var pipeline = GetPipeline(model);
-        var expected = pipeline.Format.Shape(1);
+        var expected = ItemShape(pipeline);
         if (shape.Count != expected.Length || Enumerable.Range(1, expected.Length - 1).Any(i => shape[i] != expected[i]) || shape[0] < 1)
         {
             throw new InvalidTensorException($"Input '{pipeline.InputName}' of '{model.Id}' has shape [-1,{string.Join(",", expected.Skip(1))}]; got [{string.Join(",", shape)}].");
         }
 
-        var itemLength = pipeline.Format.Length;
+        var itemLength = pipeline.ItemLength;
         if (data.Length != shape[0] * itemLength)
         {
             throw new InvalidTensorException($"Input '{pipeline.InputName}' has shape [{string.Join(",", shape)}], which needs {shape[0] * itemLength} values; got {data.Length}.");
@@ -235,9 +257,16 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         }
 
         var outputWidth = model.Task == ModelTask.ImageClassification ? pipeline.Labels.Count : GetSession(model).OutputItemLength;
-        var input = pipeline.Format.Shape(1);
+        var input = ItemShape(pipeline);
         input[0] = -1;
         return new ModelSignature(pipeline.InputName, input, pipeline.OutputName, [-1, outputWidth], pipeline.Labels);
+    }
+
+    /// <summary>The shape of one request's input: [1, C, H, W] (or NHWC), with a regions axis after the batch for tiled models.</summary>
+    private static long[] ItemShape(ModelPipeline pipeline)
+    {
+        var image = pipeline.Format.Shape(1);
+        return pipeline.Regions == 1 ? image : [1, pipeline.Regions, .. image[1..]];
     }
 
     /// <summary>The batch sizes run so far for a model version (index = size).</summary>

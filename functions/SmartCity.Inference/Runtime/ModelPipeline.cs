@@ -8,8 +8,12 @@ namespace SmartCity.Inference.Runtime;
 /// <summary>One preprocessed item waiting for a batch.</summary>
 internal readonly record struct TensorRequest(float[] Values, long SubmittedAt);
 
-/// <summary>One item's answer from a batch: postprocessed values (probabilities or a normalised embedding).</summary>
-internal readonly record struct TensorResponse(float[] Values, int BatchSize, long QueueTicks, long RunTicks);
+/// <summary>One item's answer from a batch: postprocessed values per head (probabilities or a normalised embedding).</summary>
+internal readonly record struct TensorResponse(float[][] Heads, int BatchSize, long QueueTicks, long RunTicks)
+{
+    /// <summary>The primary head's values.</summary>
+    public float[] Values => Heads[0];
+}
 
 /// <summary>
 /// Serves one model version: the session that reads the image tensor (the model itself, or
@@ -24,6 +28,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
     private readonly float[] _inputBuffer;
     private readonly float[]? _featureBuffer;
     private readonly RunOptions _runOptions = new();
+    private readonly string[] _outputNames;
     private string[]? _zipMapLabels;
 
     public ModelPipeline(ModelVersion model, OnnxModel first, OnnxModel? head, InferenceOptions options)
@@ -40,14 +45,27 @@ internal sealed class ModelPipeline : IAsyncDisposable
                 $"declares shape [{string.Join(",", expected)}] but '{first.Path}' takes [{string.Join(",", actual)}].");
         }
 
-        _inputBuffer = new float[options.MaxBatchSize * Format.Length];
+        Regions = model.Regions.Count;
+        _inputBuffer = new float[options.MaxBatchSize * ItemLength];
         if (head is not null)
         {
+            if (head.InputItemLength != Regions * first.OutputItemLength)
+            {
+                throw new ModelLoadException(model.Id, head.Path, $"the head reads {head.InputItemLength} values per image but {Regions} region(s) of the backbone give {Regions * first.OutputItemLength}.");
+            }
+
             _featureBuffer = new float[options.MaxBatchSize * head.InputItemLength];
         }
 
         var last = head ?? first;
-        OutputName = last.OutputName;
+        _outputNames = [.. model.Heads.Select(h => h.Name ?? last.OutputName)];
+        var missing = _outputNames.Where(n => !last.Session.OutputMetadata.ContainsKey(n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ModelLoadException(model.Id, last.Path, $"it has no output named {string.Join(", ", missing)} (it has: {string.Join(", ", last.Session.OutputMetadata.Keys)}).");
+        }
+
+        OutputName = _outputNames[0];
         Batcher = new DynamicBatcher<TensorRequest, TensorResponse>(
             model.Id, Execute, options.MaxBatchSize, TimeSpan.FromMilliseconds(options.MaxQueueDelayMs), options.MaxQueueLength);
     }
@@ -58,10 +76,23 @@ internal sealed class ModelPipeline : IAsyncDisposable
 
     public string InputName => _first.InputName;
 
+    /// <summary>The primary output's name.</summary>
     public string OutputName { get; }
+
+    /// <summary>Output names, one per head, primary first.</summary>
+    public IReadOnlyList<string> OutputNames => _outputNames;
+
+    /// <summary>Regions of each image the first stage reads (1 unless the model tiles).</summary>
+    public int Regions { get; }
+
+    /// <summary>Values per request: one tensor per region.</summary>
+    public int ItemLength => Regions * Format.Length;
 
     /// <summary>Labels of the output in order: the manifest's, or those a ZipMap output carries.</summary>
     public IReadOnlyList<string> Labels => Model.Labels.Count > 0 ? Model.Labels : (IReadOnlyList<string>?)_zipMapLabels ?? [];
+
+    /// <summary>Labels of each head (the primary's may come from its ZipMap).</summary>
+    public IReadOnlyList<string> HeadLabels(int head) => head == 0 ? Labels : Model.Heads[head].Labels;
 
     public DynamicBatcher<TensorRequest, TensorResponse> Batcher { get; }
 
@@ -69,48 +100,63 @@ internal sealed class ModelPipeline : IAsyncDisposable
     {
         var started = Stopwatch.GetTimestamp();
         var count = batch.Count;
-        var itemLength = Format.Length;
+        var itemLength = ItemLength;
         for (var i = 0; i < count; i++)
         {
             batch[i].Values.AsSpan(0, itemLength).CopyTo(_inputBuffer.AsSpan(i * itemLength, itemLength));
         }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _inputBuffer.AsMemory(0, count * itemLength), Format.Shape(count));
-        using var firstOutputs = _first.Session.Run(_runOptions, [_first.InputName], [input], [_first.OutputName]);
-        float[][] rows;
+        // Every region of every image is one item of the first stage's batch.
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _inputBuffer.AsMemory(0, count * itemLength), Format.Shape(count * Regions));
+        using var firstOutputs = _first.Session.Run(_runOptions, [_first.InputName], [input], _head is null ? _outputNames : [_first.OutputName]);
+        float[][][] heads;
         if (_head is null)
         {
-            rows = ReadOutput(firstOutputs[0], count);
+            heads = ReadOutputs(firstOutputs, count);
         }
         else
         {
             var features = firstOutputs[0].GetTensorDataAsSpan<float>();
             var featureLength = (int)_head.InputItemLength;
-            if (features.Length != count * featureLength)
-            {
-                throw new ModelLoadException(Model.Id, _head.Path, $"the head reads {featureLength} values per item but the backbone gives {features.Length / count}.");
-            }
-
             features.CopyTo(_featureBuffer);
-            using var headInput = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _featureBuffer.AsMemory(0, count * featureLength), [count, featureLength]);
-            using var headOutputs = _head.Session.Run(_runOptions, [_head.InputName], [headInput], [_head.OutputName]);
-            rows = ReadOutput(headOutputs[0], count);
+            long[] headShape = _head.InputShape.Length == 3 ? [count, Regions, featureLength / Regions] : [count, featureLength];
+            using var headInput = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _featureBuffer.AsMemory(0, count * featureLength), headShape);
+            using var headOutputs = _head.Session.Run(_runOptions, [_head.InputName], [headInput], _outputNames);
+            heads = ReadOutputs(headOutputs, count);
         }
 
         var finished = Stopwatch.GetTimestamp();
         var responses = new TensorResponse[count];
         for (var i = 0; i < count; i++)
         {
-            Postprocessing.Apply(Model.OutputKind, rows[i]);
-            responses[i] = new TensorResponse(rows[i], count, started - batch[i].SubmittedAt, finished - started);
+            var item = new float[heads.Length][];
+            for (var h = 0; h < heads.Length; h++)
+            {
+                item[h] = heads[h][i];
+                Postprocessing.Apply(Model.Heads[h].Kind, item[h]);
+            }
+
+            responses[i] = new TensorResponse(item, count, started - batch[i].SubmittedAt, finished - started);
         }
 
         return responses;
     }
 
-    private float[][] ReadOutput(OrtValue output, int count)
+    /// <summary>Rows per head: [head][item] values.</summary>
+    private float[][][] ReadOutputs(IReadOnlyList<OrtValue> outputs, int count)
     {
-        if (Model.OutputKind == OutputKind.ZipMap)
+        var heads = new float[outputs.Count][][];
+        for (var h = 0; h < outputs.Count; h++)
+        {
+            heads[h] = ReadOutput(outputs[h], count, Model.Heads[h].Kind);
+        }
+
+        return heads;
+    }
+
+    private float[][] ReadOutput(OrtValue output, int count, OutputKind kind)
+    {
+        if (kind == OutputKind.ZipMap)
         {
             return ReadZipMap(output, count);
         }
