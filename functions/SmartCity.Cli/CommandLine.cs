@@ -11,6 +11,7 @@ internal static class CommandLine
         Usage:
           smartcity classify <files or folders>... [--model vehicle-type] [--version N] [--top 3] [--json] [--models <folder>]
           smartcity train-vehicle-type [--data ../shared/data/vehicles] [--out models/vehicle-type/1] [--models <folder>]
+          smartcity train-traffic-scene [--data ../shared/data/traffic-cameras] [--out models/traffic-scene/1] [--models <folder>]
 
         Exit codes: 0 success, 1 usage error, 2 some images could not be classified.
         """;
@@ -30,6 +31,7 @@ internal static class CommandLine
             {
                 "classify" => await ClassifyCommand.RunAsync(options),
                 "train-vehicle-type" => await VehicleTypeTrainer.RunAsync(options),
+                "train-traffic-scene" => await TrafficSceneTrainer.RunAsync(options),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
