@@ -12,6 +12,7 @@ internal static class CommandLine
           smartcity classify <files or folders>... [--model vehicle-type] [--version N] [--top 3] [--json] [--models <folder>]
           smartcity train-vehicle-type [--data ../shared/data/vehicles] [--out models/vehicle-type/1] [--models <folder>]
           smartcity train-traffic-scene [--data ../shared/data/traffic-cameras] [--out models/traffic-scene/1] [--models <folder>]
+          smartcity evaluate-stale [--data ../shared/data/traffic-cameras] [--model traffic-scene] [--threshold D]
 
         Exit codes: 0 success, 1 usage error, 2 some images could not be classified.
         """;
@@ -32,6 +33,7 @@ internal static class CommandLine
                 "classify" => await ClassifyCommand.RunAsync(options),
                 "train-vehicle-type" => await VehicleTypeTrainer.RunAsync(options),
                 "train-traffic-scene" => await TrafficSceneTrainer.RunAsync(options),
+                "evaluate-stale" => await StaleFeedEvaluation.RunAsync(options),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
