@@ -68,6 +68,7 @@ public static class InferenceExtensions
             return Task.CompletedTask;
         }
 
-        public async Task StopAsync(CancellationToken cancellationToken) => await engine.DisposeAsync();
+        // The container disposes the engine (and its sessions) when the host stops.
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
