@@ -59,11 +59,7 @@ internal static class ClassifyCommand
         {
             foreach (var row in rows)
             {
-                var answer = row.Prediction is { } p
-                    ? p.Predictions.Count > 0
-                        ? string.Join("  ", p.Predictions.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Label} {l.Probability:0.000}")))
-                        : $"embedding[{p.Scores.Length}]"
-                    : $"error: {row.Error}";
+                var answer = row.Prediction is { } p ? Describe(p) : $"error: {row.Error}";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row.File}\t{answer}\t{row.Milliseconds:0.0} ms"));
             }
 
@@ -72,6 +68,19 @@ internal static class ClassifyCommand
         }
 
         return failed > 0 ? 2 : 0;
+    }
+
+    /// <summary>Top labels per head ("congestion: heavy 0.71 | lighting: night 0.98"), or the embedding size.</summary>
+    private static string Describe(Prediction prediction)
+    {
+        var heads = prediction.Heads.Where(h => h.Predictions.Count > 0).ToList();
+        if (heads.Count == 0)
+        {
+            return $"embedding[{prediction.Scores.Length}]";
+        }
+
+        string Labels(HeadPrediction head) => string.Join("  ", head.Predictions.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Label} {l.Probability:0.000}")));
+        return heads.Count == 1 ? Labels(heads[0]) : string.Join(" | ", heads.Select(h => $"{h.Name}: {Labels(h)}"));
     }
 
     private static void WriteJson(string model, Row[] rows, double rate, double peakMb)
@@ -89,16 +98,19 @@ internal static class ClassifyCommand
             {
                 json.WriteNumber("width", p.Width);
                 json.WriteNumber("height", p.Height);
-                json.WriteStartArray("predictions");
-                foreach (var label in p.Predictions)
+                foreach (var head in p.Heads.Where(h => h.Predictions.Count > 0))
                 {
-                    json.WriteStartObject();
-                    json.WriteString("label", label.Label);
-                    json.WriteNumber("probability", Math.Round(label.Probability, 6));
-                    json.WriteEndObject();
-                }
+                    json.WriteStartArray(head == p.Heads[0] ? "predictions" : head.Name);
+                    foreach (var label in head.Predictions)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("label", label.Label);
+                        json.WriteNumber("probability", Math.Round(label.Probability, 6));
+                        json.WriteEndObject();
+                    }
 
-                json.WriteEndArray();
+                    json.WriteEndArray();
+                }
             }
             else
             {
