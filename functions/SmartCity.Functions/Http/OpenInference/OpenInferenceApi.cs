@@ -83,6 +83,13 @@ public sealed class OpenInferenceApi(InferenceEngine engine, IOptions<HttpApiOpt
             throw Invalid($"Input '{input.Name}' needs a shape of non-negative dimensions.");
         }
 
+        // Outputs are checked before anything runs.
+        var requested = (inference.Outputs is { Count: > 0 } outputs ? outputs : [new RequestOutput { Name = signature.OutputName }])
+            .Select(output => output.Name == signature.OutputName
+                ? (Name: output.Name, Classification: ReadClassificationCount(output))
+                : throw Invalid($"Model '{target.Name}' has output '{signature.OutputName}'; got '{output.Name}'."))
+            .ToList();
+
         var (rows, labels) = input.Datatype switch
         {
             Fp32 => (await engine.InferTensorAsync(target, ReadFloats(input, shape), shape, cancellationToken), signature.Labels),
@@ -90,18 +97,10 @@ public sealed class OpenInferenceApi(InferenceEngine engine, IOptions<HttpApiOpt
             _ => throw Invalid($"Input '{input.Name}' must have datatype {Fp32} (the model's tensor, shape [{string.Join(",", signature.InputShape)}]) or {Bytes} (base64-encoded images); got '{input.Datatype}'."),
         };
 
-        var requested = inference.Outputs is { Count: > 0 } outputs ? outputs : [new RequestOutput { Name = signature.OutputName }];
         var answers = new List<ResponseOutput>(requested.Count);
-        foreach (var output in requested)
+        foreach (var (output, count) in requested)
         {
-            if (output.Name != signature.OutputName)
-            {
-                throw Invalid($"Model '{target.Name}' has output '{signature.OutputName}'; got '{output.Name}'.");
-            }
-
-            answers.Add(ReadClassificationCount(output) is { } count
-                ? Classify(output.Name, rows, labels, count)
-                : Tensor(output.Name, rows));
+            answers.Add(count is { } k ? Classify(output, rows, labels, k) : Tensor(output, rows));
         }
 
         return new InferenceResponse(target.Name, target.Version, inference.Id, answers);
