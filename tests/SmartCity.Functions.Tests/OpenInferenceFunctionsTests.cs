@@ -115,6 +115,20 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_vehicle_type_head_is_described_by_its_backbone_input_and_its_own_output()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new OpenInferenceFunctions(new OpenInferenceApi(engine, TestSupport.HttpOptions()));
+        var context = Request("GET", "/api/v2/models/vehicle-type");
+        var response = await InvokeAsync(context, () => functions.V2ModelMetadata(context.Request, "vehicle-type"));
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal("Input247", response.Json.GetProperty("inputs")[0].GetProperty("name").GetString());
+        Assert.Equal("logits", response.Json.GetProperty("outputs")[0].GetProperty("name").GetString());
+        Assert.Equal([-1L, 6], response.Json.GetProperty("outputs")[0].GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+    }
+
+    [Fact]
     public async Task Model_ready_is_400_until_the_model_is_loaded_then_200()
     {
         var before = Request("GET", "/api/v2/models/channel-embedding/ready");
