@@ -3,12 +3,17 @@ using System.Text.Json.Serialization;
 namespace SmartCity.Functions.Http;
 
 /// <summary>
-/// Source-generated JSON for the project's own API (camelCase). Types of the Open Inference
-/// Protocol carry their wire names explicitly (<c>[JsonPropertyName]</c>), as the spec spells them.
+/// Source-generated JSON for the project's own API (camelCase). The Open Inference Protocol has
+/// its own context with the spec's snake_case names (<see cref="OpenInference.OpenInferenceJsonContext"/>).
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProblemDetailsBody))]
 [JsonSerializable(typeof(OpenInferenceError))]
+[JsonSerializable(typeof(PredictResponse))]
+[JsonSerializable(typeof(PredictJsonRequest))]
+[JsonSerializable(typeof(IReadOnlyList<ModelSummaryBody>))]
+[JsonSerializable(typeof(ModelDetailsBody))]
+[JsonSerializable(typeof(HealthBody))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

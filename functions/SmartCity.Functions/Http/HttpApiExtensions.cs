@@ -7,13 +7,16 @@ namespace SmartCity.Functions.Http;
 
 public static class HttpApiExtensions
 {
-    /// <summary>HTTP API settings (validated at start) and the error middleware for HTTP functions.</summary>
+    /// <summary>HTTP API settings (validated at start), the request/response mappers the functions call, and the error middleware.</summary>
     public static IHostApplicationBuilder AddHttpApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<HttpApiOptions>()
             .BindConfiguration(HttpApiOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<PredictionApi>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<OpenInference.OpenInferenceApi>();
         if (builder is FunctionsApplicationBuilder functions)
         {
             functions.UseWhen<ProblemDetailsMiddleware>(context => context.FunctionDefinition.InputBindings.Values.Any(b => b.Type == "httpTrigger"));

@@ -18,7 +18,7 @@ public static class ProblemMapping
     {
         var (status, code, title, detail, retryAfter) = exception switch
         {
-            HttpApiException e => (e.Status, e.Code, e.Title, e.Message, (TimeSpan?)null),
+            HttpApiException e => (e.Status, e.Code, e.Title, e.Message, e.RetryAfter),
             ImagePartException e => Describe(e.Inner) with { Detail = e.Message },
             InferenceException e => Describe(e),
             _ => default,

@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace SmartCity.Functions.Tests;
+
+/// <summary>
+/// Reads the <c>functions.metadata</c> the Worker SDK generated for the app (the host's view of
+/// the functions), so routes, methods and keys cannot drift from what the docs and clients use.
+/// </summary>
+public sealed class FunctionMetadataTests
+{
+    public static TheoryData<string, string, string, string> HttpFunctions => new()
+    {
+        { "HealthLive", "health/live", "get", "Anonymous" },
+        { "HealthReady", "health/ready", "get", "Anonymous" },
+        { "ListModels", "models", "get", "Function" },
+        { "GetModel", "models/{model}", "get", "Function" },
+        { "Predict", "models/{model}/predict", "post", "Function" },
+        { "PredictVersion", "models/{model}/versions/{version}/predict", "post", "Function" },
+        { "V2ServerMetadata", "v2", "get", "Function" },
+        { "V2ServerLive", "v2/health/live", "get", "Anonymous" },
+        { "V2ServerReady", "v2/health/ready", "get", "Anonymous" },
+        { "V2ModelMetadata", "v2/models/{model}", "get", "Function" },
+        { "V2ModelVersionMetadata", "v2/models/{model}/versions/{version}", "get", "Function" },
+        { "V2ModelReady", "v2/models/{model}/ready", "get", "Anonymous" },
+        { "V2ModelVersionReady", "v2/models/{model}/versions/{version}/ready", "get", "Anonymous" },
+        { "V2Infer", "v2/models/{model}/infer", "post", "Function" },
+        { "V2VersionInfer", "v2/models/{model}/versions/{version}/infer", "post", "Function" },
+    };
+
+    private static Dictionary<string, JsonElement> Triggers()
+    {
+        Assert.True(File.Exists(TestPaths.FunctionsMetadata), $"{TestPaths.FunctionsMetadata} is missing: the Worker SDK writes it when the app builds.");
+        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.FunctionsMetadata));
+        return document.RootElement.EnumerateArray()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().FirstOrDefault(b => b.GetProperty("type").GetString() == "httpTrigger")))
+            .Where(f => f.Trigger.ValueKind == JsonValueKind.Object)
+            .ToDictionary(f => f.Name, f => f.Trigger.Clone());
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpFunctions))]
+    public void Each_HTTP_function_has_its_route_method_and_key_level(string name, string route, string method, string authLevel)
+    {
+        var trigger = Triggers()[name];
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(authLevel, trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void The_app_has_no_HTTP_function_missing_from_the_table()
+    {
+        var expected = HttpFunctions.Select(row => (string)row[0]).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, Triggers().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Health_endpoints_are_anonymous_and_nothing_else_is()
+    {
+        var anonymous = Triggers().Where(t => t.Value.GetProperty("authLevel").GetString() == "Anonymous").Select(t => t.Value.GetProperty("route").GetString()!);
+        Assert.All(anonymous, route => Assert.Matches("(^|/)(health/(live|ready)|ready)$", route));
+    }
+}
