@@ -90,7 +90,7 @@ public sealed class TrafficSceneTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Every_byte_identical_repeat_in_the_shared_frames_is_stale_and_no_moving_frame_is()
+    public async Task Every_repeat_in_the_shared_frames_is_stale_and_no_moving_frame_is()
     {
         Skip.If(TestPaths.SharedData is null, "../shared/data is not present in this clone");
         var detector = new FrozenFeedDetector(FrozenFeedDetector.DefaultDistanceThreshold);
@@ -120,7 +120,8 @@ public sealed class TrafficSceneTests : IAsyncLifetime
             previous = new FrameFingerprint(hash, embedding, capturedAt, decision.PictureFirstSeenAt);
         }
 
-        Assert.Equal(21, caught);
+        // The shared set holds 16 frames that repeat the previous frame of their camera byte for byte.
+        Assert.Equal(16, caught);
         Assert.Equal(0, missed);
         Assert.Equal(0, falseCalls);
     }

@@ -50,7 +50,7 @@ internal static class StaleFeedEvaluation
         reencodeDistances.Sort();
         var maxReencode = reencodeDistances[^1];
         var minMoving = consecutiveMoving[0];
-        var threshold = double.Parse(arguments.Get("threshold", (maxReencode + ((minMoving - maxReencode) / 2)).ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var threshold = double.Parse(arguments.Get("threshold", Math.Sqrt(maxReencode * minMoving).ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{files.Count} frames; {truth.Count(t => t)} repeat the previous frame of their camera byte for byte ({repeatsOfEarlier} repeat some earlier frame)."));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cosine distance, frame vs its JPEG re-encode (quality 80): max {maxReencode:0.00000}, median {reencodeDistances[reencodeDistances.Count / 2]:0.00000}"));
