@@ -4,7 +4,7 @@ using SmartCity.Benchmarks.Scenarios;
 namespace SmartCity.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/SmartCity.Benchmarks -- [--quick] [--out artifacts/bench]</c>:
+/// <c>dotnet run -c Release --project tests/SmartCity.Benchmarks -- [--quick] [--out artifacts/bench] [--only id,id]</c>:
 /// runs every scenario in this process (cold start in child processes), prints a table and
 /// writes <c>report.md</c> and PNG charts to the output folder.
 /// </summary>
@@ -57,7 +57,9 @@ public static class BenchmarkCommand
         var figures = new BenchmarkFigures();
         var results = new List<ScenarioResult>();
         var total = Stopwatch.StartNew();
-        foreach (var scenario in Scenarios())
+        var onlyIndex = Array.IndexOf(args, "--only");
+        var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1].Split(',', StringSplitOptions.TrimEntries) : null;
+        foreach (var scenario in Scenarios().Where(s => only is null || only.Contains(s.Id)))
         {
             await output.WriteLineAsync();
             await output.WriteLineAsync($"== {scenario.Title}");
@@ -80,7 +82,7 @@ public static class BenchmarkCommand
         }
 
         var loadAfter = MachineInfo.LoadAverageNow();
-        var charts = ChartWriter.Write(figures, outFolder);
+        var charts = ChartWriter.Write(figures, outFolder, output);
         var reportPath = Path.Combine(outFolder, "report.md");
         await File.WriteAllTextAsync(reportPath, ReportWriter.Markdown(machine with { LoadAverage = $"{loadBefore} at start, {loadAfter} at end" }, context, results, charts, total.Elapsed), cancellationToken);
         await output.WriteLineAsync();

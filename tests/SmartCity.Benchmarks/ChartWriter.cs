@@ -12,9 +12,19 @@ public static class ChartWriter
 
     private static readonly string[] SegmentOrder = ["decode", "resize+fill", "queue", "inference", "postprocess", "other", "HTTP"];
 
+    /// <summary>Where a TrueType font is looked for (the SkiaSharp build without fontconfig sees no system fonts by itself).</summary>
+    private static readonly string[] FontFolders = ["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", @"C:\Windows\Fonts"];
+
+    private static readonly string[] PreferredFonts = ["DejaVuSans", "LiberationSans-Regular", "Arial", "arial"];
+
     /// <summary>Writes every chart there is data for; returns their file names.</summary>
-    public static IReadOnlyList<string> Write(BenchmarkFigures figures, string folder)
+    public static IReadOnlyList<string> Write(BenchmarkFigures figures, string folder, TextWriter? warnings = null)
     {
+        if (!UseSystemFont())
+        {
+            warnings?.WriteLine("No TrueType font found (install fonts-dejavu-core): the charts will have no text.");
+        }
+
         var written = new List<string>();
         if (figures.Paths.Count > 0)
         {
@@ -43,12 +53,47 @@ public static class ChartWriter
         return written;
     }
 
+    private static bool _fontChosen;
+
+    private static bool UseSystemFont()
+    {
+        if (_fontChosen)
+        {
+            return true;
+        }
+
+        var files = FontFolders.Where(Directory.Exists)
+            .SelectMany(f => Directory.EnumerateFiles(f, "*.ttf", SearchOption.AllDirectories))
+            .ToList();
+        foreach (var name in PreferredFonts)
+        {
+            var regular = files.FirstOrDefault(f => Path.GetFileNameWithoutExtension(f) == name);
+            if (regular is null)
+            {
+                continue;
+            }
+
+            Fonts.AddFontFile("Benchmark Sans", regular, bold: false, italic: false);
+            var bold = files.FirstOrDefault(f => Path.GetFileNameWithoutExtension(f) == name.Replace("-Regular", "", StringComparison.Ordinal) + "-Bold");
+            Fonts.AddFontFile("Benchmark Sans", bold ?? regular, bold: true, italic: false);
+            Fonts.Default = "Benchmark Sans";
+            _fontChosen = true;
+            return true;
+        }
+
+        return false;
+    }
+
     private static Color Palette(int index) => new ScottPlot.Palettes.Category10().GetColor(index);
 
     private static void WriteLatency(BenchmarkFigures figures, string path)
     {
         var plot = new Plot();
-        var paths = figures.Paths.Values.OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
+        // Bottom to top: per model, the raw Run under the engine under HTTP.
+        var paths = figures.Paths.Values
+            .OrderByDescending(p => p.Path.Split(' ')[^1], StringComparer.Ordinal)
+            .ThenBy(p => p.Path.StartsWith("raw", StringComparison.Ordinal) ? 0 : p.Path.StartsWith("engine", StringComparison.Ordinal) ? 1 : 2)
+            .ToList();
         var bars = new List<Bar>();
         for (var i = 0; i < paths.Count; i++)
         {
@@ -71,8 +116,9 @@ public static class ChartWriter
         plot.Axes.Margins(left: 0, bottom: 0.05);
         plot.Title("Single prediction: where the time goes (median ms, one caller)");
         plot.XLabel("milliseconds");
-        plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(path, 900, 140 + (70 * paths.Count));
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.ShowLegend(Edge.Bottom);
+        plot.SavePng(path, 900, 200 + (70 * paths.Count));
     }
 
     private static void WriteThroughputBatch(BenchmarkFigures figures, string path)
@@ -169,7 +215,8 @@ public static class ChartWriter
         plot.Axes.SetLimitsX(0, variants.Max(v => v.FirstAnswerMs) * 1.15);
         plot.Title("Cold start in a fresh process (median ms)");
         plot.XLabel("milliseconds from process start");
-        plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(path, 900, 160 + (90 * variants.Count));
+        plot.Legend.Orientation = Orientation.Horizontal;
+        plot.ShowLegend(Edge.Bottom);
+        plot.SavePng(path, 900, 220 + (90 * variants.Count));
     }
 }
