@@ -22,10 +22,31 @@ public sealed class ThroughputScenario : IBenchmarkScenario
     {
         var result = new ScenarioResult(Id, Title)
         {
-            Columns = ["run", "callers", "max batch", "images/s", "p50 ms", "p99 ms", "mean batch", "ratio to raw best"],
+            Columns = ["run", "callers", "max batch", "images/s", "p50 ms", "p99 ms", "mean batch", "raw images/s (adjacent)", "ratio to raw"],
         };
         var duration = TimeSpan.FromSeconds(context.Quick ? 1 : 6);
-        var (bestBatch, bestRaw) = figures.BestRaw(BenchmarkContext.VehicleType);
+        var (bestBatch, _) = figures.BestRaw(BenchmarkContext.VehicleType);
+        if (bestBatch == 0)
+        {
+            bestBatch = 1;
+        }
+
+        // The raw Run at the best batch size is measured again right before each run, so the
+        // ratio compares figures taken under the same machine load.
+        using var raw = new RawRunner(context, bestBatch);
+        raw.Run(BenchmarkContext.VehicleType, bestBatch);
+        double RawNow()
+        {
+            var samples = new List<double>();
+            for (var i = 0; i < (context.Quick ? 1 : 3); i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                raw.Run(BenchmarkContext.VehicleType, bestBatch);
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            return bestBatch * 1000.0 / new Summary(samples).Median;
+        }
 
         await using (var engine = context.CreateEngine())
         {
@@ -33,13 +54,14 @@ public sealed class ThroughputScenario : IBenchmarkScenario
             await engine.WarmUpAsync(model, cancellationToken);
             foreach (var callers in context.Concurrency)
             {
+                var rawRate = RawNow();
                 var run = await MeasureAsync(engine, model, context, callers, duration, cancellationToken);
                 figures.ThroughputByCallers[callers] = run.ImagesPerSecond;
-                var ratio = run.ImagesPerSecond / bestRaw;
-                result.Row("concurrency", callers.ToString(Fmt.Culture), "16", Fmt.F(run.ImagesPerSecond), Fmt.F(run.Latency.Median), Fmt.F(run.Latency.P99), Fmt.F(run.MeanBatch), Fmt.Ratio(ratio));
+                var ratio = run.ImagesPerSecond / rawRate;
+                result.Row("concurrency", callers.ToString(Fmt.Culture), "16", Fmt.F(run.ImagesPerSecond), Fmt.F(run.Latency.Median), Fmt.F(run.Latency.P99), Fmt.F(run.MeanBatch), Fmt.F(rawRate), Fmt.Ratio(ratio));
                 if (callers == 16)
                 {
-                    result.Notes.Add($"Target at 16 callers ≥ {Fmt.Ratio(Target)} of the raw Run at batch {bestBatch} ({Fmt.F(bestRaw)} images/s): {Fmt.Ratio(ratio)}, {(ratio >= Target ? "met" : "missed")}.");
+                    result.Notes.Add($"Target at 16 callers ≥ {Fmt.Ratio(Target)} of the raw Run at batch {bestBatch} (the best batch size in scenario 2; {Fmt.F(rawRate)} images/s measured just before): {Fmt.Ratio(ratio)}, {(ratio >= Target ? "met" : "missed")}.");
                 }
             }
         }
@@ -49,9 +71,10 @@ public sealed class ThroughputScenario : IBenchmarkScenario
             await using var engine = context.CreateEngine(maxBatchSize: maxBatch);
             var model = engine.Repository.Get(BenchmarkContext.VehicleType);
             await engine.WarmUpAsync(model, cancellationToken);
+            var rawRate = RawNow();
             var run = await MeasureAsync(engine, model, context, context.GainCallers, duration, cancellationToken);
             figures.ThroughputByMaxBatch[maxBatch] = run.ImagesPerSecond;
-            result.Row("batcher gain", context.GainCallers.ToString(Fmt.Culture), maxBatch.ToString(Fmt.Culture), Fmt.F(run.ImagesPerSecond), Fmt.F(run.Latency.Median), Fmt.F(run.Latency.P99), Fmt.F(run.MeanBatch), Fmt.Ratio(run.ImagesPerSecond / bestRaw));
+            result.Row("batcher gain", context.GainCallers.ToString(Fmt.Culture), maxBatch.ToString(Fmt.Culture), Fmt.F(run.ImagesPerSecond), Fmt.F(run.Latency.Median), Fmt.F(run.Latency.P99), Fmt.F(run.MeanBatch), Fmt.F(rawRate), Fmt.Ratio(run.ImagesPerSecond / rawRate));
         }
 
         if (figures.ThroughputByMaxBatch.TryGetValue(1, out var unbatched) && figures.ThroughputByMaxBatch.Count > 1)
