@@ -1,0 +1,3 @@
+using SmartCity.Benchmarks;
+
+return await BenchmarkCommand.RunAsync(args, Console.Out).ConfigureAwait(false);

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace SmartCity.Benchmarks.Scenarios;
+
+/// <summary>
+/// 7. Cold start, each run in a fresh child process (this benchmark's own dll with
+/// <c>--cold-child</c>): process start → ready (vehicle-type warmed up) → first answer, and the
+/// session load of each model; with and without ONNX Runtime's optimised-model cache, and with
+/// runtime (JIT) settings that change start-up.
+/// </summary>
+public sealed class ColdStartScenario : IBenchmarkScenario
+{
+    public string Id => "cold-start";
+
+    public string Title => "7. Cold start (fresh child process per run)";
+
+    private sealed record Variant(string Name, bool Cache, IReadOnlyDictionary<string, string> Environment, int Runs);
+
+    public async Task<ScenarioResult> RunAsync(BenchmarkContext context, BenchmarkFigures figures, CancellationToken cancellationToken)
+    {
+        var result = new ScenarioResult(Id, Title)
+        {
+            Columns = ["variant", "runs", "start→Main ms", "start→ready ms", "start→first answer ms", "session loads ms", "target ms", "target", "peak WS MB"],
+            Memory = "each child's own Process.PeakWorkingSet64 (a fresh process, so a true peak)",
+        };
+        var runs = context.Quick ? 1 : 3;
+        var none = new Dictionary<string, string>();
+        List<Variant> variants =
+        [
+            new("no cache", false, none, runs),
+            new("cache, first run (writes it)", true, none, 1),
+            new("cache loaded", true, none, runs),
+        ];
+        if (!context.Quick)
+        {
+            variants.Add(new("cache + TieredPGO=0", true, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }, runs));
+            variants.Add(new("cache + TC_QuickJitForLoops=0", true, new Dictionary<string, string> { ["DOTNET_TC_QuickJitForLoops"] = "0" }, runs));
+            variants.Add(new("cache + TieredCompilation=0", true, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }, runs));
+            variants.Add(new("cache + ReadyToRun=0 (framework JIT'd)", true, new Dictionary<string, string> { ["DOTNET_ReadyToRun"] = "0" }, runs));
+        }
+
+        var cache = Path.Combine(Path.GetTempPath(), "smartcity-bench-ort-cache-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            foreach (var variant in variants)
+            {
+                var reports = new List<ColdChild.Report>();
+                for (var i = 0; i < variant.Runs; i++)
+                {
+                    reports.Add(await LaunchAsync(context, variant.Cache ? cache : null, variant.Environment, cancellationToken));
+                }
+
+                var main = new Summary(reports.Select(r => r.MainMs));
+                var ready = new Summary(reports.Select(r => r.ReadyMs));
+                var first = new Summary(reports.Select(r => r.FirstAnswerMs));
+                var loads = new Summary(reports.Select(r => r.Sessions.Values.Sum()));
+                var target = (1.5 * loads.Median) + 300;
+                figures.ColdStarts.Add(new ColdStartFigure(variant.Name, main.Median, ready.Median, first.Median, loads.Median));
+                result.Row(
+                    variant.Name,
+                    variant.Runs.ToString(Fmt.Culture),
+                    Fmt.F(main.Median, 0),
+                    Range(ready),
+                    Range(first),
+                    string.Join(" + ", reports[0].Sessions.Keys.Select(k => $"{k.Split('/')[0]} {Fmt.F(new Summary(reports.Select(r => r.Sessions[k])).Median, 0)}")),
+                    Fmt.F(target, 0),
+                    first.Median <= target ? "met" : "missed",
+                    Fmt.F(reports.Max(r => r.PeakWorkingSetMb), 0));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(cache))
+            {
+                Directory.Delete(cache, recursive: true);
+            }
+        }
+
+        result.Notes.Add("Start = a UTC timestamp the parent takes just before Process.Start (so it includes the dotnet host); ready = WarmUpAsync(vehicle-type) done (both sessions loaded, one item run); first answer = the first PredictAsync on a frame after that. Session loads are the engine's own 'Loaded ONNX session' timings. Median (min–max) over the runs.");
+        result.Notes.Add("Target: first answer ≤ 1.5 × session loads + 300 ms. Cache = InferenceOptions.OptimizedModelCachePath: the first run saves the optimised graph, later runs load it with graph optimisations off.");
+        result.Notes.Add("DOTNET_* variables are set for the child only. ReadyToRun publishing of the app's own assemblies is not measured here (ReadyToRun=0 shows what the framework's precompiled code is worth).");
+        return result;
+    }
+
+    private static string Range(Summary s) => s.Count == 1 ? Fmt.F(s.Median, 0) : $"{Fmt.F(s.Median, 0)} ({Fmt.F(s.Min, 0)}–{Fmt.F(s.Max, 0)})";
+
+    private static async Task<ColdChild.Report> LaunchAsync(BenchmarkContext context, string? cache, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(ColdStartScenario).Assembly.Location);
+        start.ArgumentList.Add(ColdChild.Argument);
+        start.ArgumentList.Add("--models");
+        start.ArgumentList.Add(context.ModelsPath);
+        start.ArgumentList.Add("--frame");
+        start.ArgumentList.Add(Path.Combine(context.FramesFolder, context.Frames[0].Name));
+        if (cache is not null)
+        {
+            start.ArgumentList.Add("--cache");
+            start.ArgumentList.Add(cache);
+        }
+
+        foreach (var name in new[] { "DOTNET_TieredPGO", "DOTNET_TC_QuickJitForLoops", "DOTNET_TieredCompilation", "DOTNET_ReadyToRun" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.ArgumentList.Add("--start-ticks");
+        var startedAt = DateTime.UtcNow.Ticks;
+        start.ArgumentList.Add(startedAt.ToString(Fmt.Culture));
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the cold-start child.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        var output = await stdout;
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ColdChild.Prefix, StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            throw new InvalidOperationException($"The cold-start child failed (exit {process.ExitCode}): {await stderr}{output}");
+        }
+
+        return JsonSerializer.Deserialize(line[ColdChild.Prefix.Length..], BenchmarkJsonContext.Default.Report)
+            ?? throw new InvalidOperationException("The cold-start child printed no report.");
+    }
+
+    /// <summary>The dotnet host that runs this process (so the child uses the same runtime).</summary>
+    private static string DotnetHost()
+    {
+        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
+        {
+            return fromSdk;
+        }
+
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return current;
+        }
+
+        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        var besideRoot = root is null ? null : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return besideRoot is not null && File.Exists(besideRoot) ? besideRoot : "dotnet";
+    }
+}
