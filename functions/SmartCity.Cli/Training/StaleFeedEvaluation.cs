@@ -25,7 +25,7 @@ internal static class StaleFeedEvaluation
         var bytes = files.Select(f => File.ReadAllBytes(f.File)).ToList();
         var hashes = bytes.Select(b => FrozenFeedDetector.Hash(b)).ToList();
         var embeddings = await EmbedAsync(engine, model, bytes);
-        var reencoded = await EmbedAsync(engine, model, [.. bytes.Select(b => Reencode(b, 80))]);
+        var reencoded = await EmbedAsync(engine, model, [.. bytes.Select(b => Reencode(b, 60))]);
 
         var truth = new bool[files.Count];
         var consecutiveMoving = new List<double>();
@@ -53,7 +53,7 @@ internal static class StaleFeedEvaluation
         var threshold = double.Parse(arguments.Get("threshold", Math.Sqrt(maxReencode * minMoving).ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{files.Count} frames; {truth.Count(t => t)} repeat the previous frame of their camera byte for byte ({repeatsOfEarlier} repeat some earlier frame)."));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cosine distance, frame vs its JPEG re-encode (quality 80): max {maxReencode:0.00000}, median {reencodeDistances[reencodeDistances.Count / 2]:0.00000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cosine distance, frame vs its JPEG re-encode (quality 60): max {maxReencode:0.00000}, median {reencodeDistances[reencodeDistances.Count / 2]:0.00000}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cosine distance, consecutive different frames of one camera: min {minMoving:0.00000}, 5th percentile {consecutiveMoving[consecutiveMoving.Count / 20]:0.00000}, median {consecutiveMoving[consecutiveMoving.Count / 2]:0.00000}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Threshold: {threshold:0.00000}"));
 
