@@ -110,12 +110,13 @@ public class CameraPipelineTests(AzuriteFixture azurite)
     {
         await using var small = AzuriteFixture.CreateEngine(new InferenceOptions { ModelsPath = TestPaths.Models, MaxPixels = 100 * 100 });
         await using var pipeline = azurite.CreatePipeline(engine: small);
-        var jpeg = CameraImages.Synthetic(30);
+        var jpeg = CameraImages.Synthetic(30); // 320x240: over the 100x100 limit
+        var smallJpeg = CameraImages.Synthetic(32, 80, 60);
         var cases = new Dictionary<string, (byte[] Content, string Reason)>
         {
             ["empty.jpg"] = ([], "empty-image"),
             ["notes.jpg"] = ("this is not an image"u8.ToArray(), "unsupported-format"),
-            ["truncated.jpg"] = (jpeg[..(jpeg.Length / 3)], "corrupt-image"),
+            ["truncated.jpg"] = (smallJpeg[..(smallJpeg.Length / 3)], "corrupt-image"),
             ["huge.jpg"] = (jpeg, "too-many-pixels"),
         };
         var blobs = new Dictionary<string, (Azure.Storage.Blobs.BlobClient Blob, ETag ETag)>();

@@ -8,6 +8,9 @@ public class CameraResultsApiTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Base = new(2026, 1, 22, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>A time as a query value ('+' in an offset must be escaped, or it reads as a space).</summary>
+    private static string T(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O"));
+
     /// <summary>Eleven uploads over three hours (one rejected), plus one outside the range.</summary>
     private static async Task<List<DateTimeOffset>> SeedAsync(CameraTestPipeline pipeline)
     {
@@ -36,7 +39,7 @@ public class CameraResultsApiTests(AzuriteFixture azurite)
         var pages = 0;
         do
         {
-            var query = $"from={Base:O}&to={Base.AddHours(4):O}&top=3" + (token is null ? string.Empty : $"&continuationToken={Uri.EscapeDataString(token)}");
+            var query = $"from={T(Base)}&to={T(Base.AddHours(4))}&top=3" + (token is null ? string.Empty : $"&continuationToken={Uri.EscapeDataString(token)}");
             var context = HttpTestHost.Request("GET", "/api/cameras/cam-q/classifications", query: query);
             var response = await HttpTestHost.InvokeAsync(context, () => pipeline.Api.ListAsync(context.Request, "cam-q", CancellationToken.None));
             Assert.Equal(200, response.Status);
@@ -71,7 +74,7 @@ public class CameraResultsApiTests(AzuriteFixture azurite)
         Assert.Equal(times.Skip(2).Take(4).OrderDescending(), window.Items.Select(i => i.CapturedAt));
 
         var label = all.Items.First(i => i.TopLabel is not null).TopLabel!;
-        var context = HttpTestHost.Request("GET", "/api/cameras/cam-q/classifications", query: $"from={Base.AddDays(-7):O}&to={Base.AddDays(1):O}&label={label}");
+        var context = HttpTestHost.Request("GET", "/api/cameras/cam-q/classifications", query: $"from={T(Base.AddDays(-7))}&to={T(Base.AddDays(1))}&label={label}");
         var response = await HttpTestHost.InvokeAsync(context, () => pipeline.Api.ListAsync(context.Request, "cam-q", CancellationToken.None));
         var labelled = response.Json.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(all.Items.Count(i => i.TopLabel == label), labelled.Count);
@@ -85,7 +88,7 @@ public class CameraResultsApiTests(AzuriteFixture azurite)
         await SeedAsync(pipeline);
         var rows = (await pipeline.RowsAsync("cam-q")).Where(r => r.GetDateTimeOffset("CapturedAt") >= Base).ToList();
 
-        var context = HttpTestHost.Request("GET", "/api/cameras/cam-q/summary", query: $"from={Base:O}&to={Base.AddDays(1):O}");
+        var context = HttpTestHost.Request("GET", "/api/cameras/cam-q/summary", query: $"from={T(Base)}&to={T(Base.AddDays(1))}");
         var response = await HttpTestHost.InvokeAsync(context, () => pipeline.Api.SummaryAsync(context.Request, "cam-q", CancellationToken.None));
         Assert.Equal(200, response.Status);
         var json = response.Json;
@@ -116,7 +119,7 @@ public class CameraResultsApiTests(AzuriteFixture azurite)
     public async Task Bad_query_values_are_answered_with_a_400_problem(string endpoint, string query)
     {
         // Validation happens before storage is touched: no Azurite needed.
-        var store = new CameraResultStore(new Azure.Storage.Blobs.BlobServiceClient(new Uri("http://127.0.0.1:9/devstoreaccount1")), new Azure.Data.Tables.TableServiceClient(new Uri("http://127.0.0.1:9/devstoreaccount1")), new CameraPipelineOptions());
+        var store = new CameraResultStore(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true"), new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), new CameraPipelineOptions());
         var api = new SmartCity.Functions.Cameras.CameraResultsApi(new CameraResultsQuery(store));
         var context = HttpTestHost.Request("GET", $"/api/cameras/cam-q/{endpoint}", query: query);
         var response = await HttpTestHost.InvokeAsync(context, () => endpoint == "summary"
