@@ -10,9 +10,11 @@ internal static class CommandLine
 
         Usage:
           smartcity classify <files or folders>... [--model vehicle-type] [--version N] [--top 3] [--json] [--models <folder>]
+          smartcity replay <folder or files>... [--camera cam-local] [--container camera-images] [--storage <connection string>]
+                           [--host http://localhost:7071/] [--key <blobs_extension key>] [--no-notify]
           smartcity train-vehicle-type [--data ../shared/data/vehicles] [--out models/vehicle-type/1] [--models <folder>]
 
-        Exit codes: 0 success, 1 usage error, 2 some images could not be classified.
+        Exit codes: 0 success, 1 usage error, 2 some images could not be classified (replay: some notifications failed).
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -30,6 +32,7 @@ internal static class CommandLine
             {
                 "classify" => await ClassifyCommand.RunAsync(options),
                 "train-vehicle-type" => await VehicleTypeTrainer.RunAsync(options),
+                "replay" => await ReplayCommand.RunAsync(options),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
@@ -55,7 +58,7 @@ internal static class CommandLine
 /// <summary>Positional arguments and <c>--name value</c> / <c>--flag</c> options.</summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> Flags = ["json", "no-scaled-decode"];
+    private static readonly HashSet<string> Flags = ["json", "no-scaled-decode", "no-notify"];
 
     public List<string> Positional { get; } = [];
 
