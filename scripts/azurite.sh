@@ -23,7 +23,7 @@ start_azurite() {
   log="$(mktemp -t azurite.XXXXXX.log)"
   "$tools/node_modules/.bin/azurite" --inMemoryPersistence --skipApiVersionCheck --loose --silent \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" --location "$(mktemp -d -t azurite.XXXXXX)" >"$log" 2>&1 &
+    --tableHost 127.0.0.1 --tablePort "$table" >"$log" 2>&1 &
   AZURITE_PID=$!
   trap 'kill "$AZURITE_PID" 2>/dev/null || true' EXIT
 

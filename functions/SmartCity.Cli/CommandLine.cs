@@ -10,11 +10,13 @@ internal static class CommandLine
 
         Usage:
           smartcity classify <files or folders>... [--model vehicle-type] [--version N] [--top 3] [--json] [--models <folder>]
+          smartcity replay <folder or files>... [--camera cam-local] [--container camera-images] [--storage <connection string>]
+                           [--host http://localhost:7071/] [--key <blobs_extension key>] [--no-notify]
           smartcity train-vehicle-type [--data ../shared/data/vehicles] [--out models/vehicle-type/1] [--models <folder>]
           smartcity train-traffic-scene [--data ../shared/data/traffic-cameras] [--out models/traffic-scene/1] [--models <folder>]
           smartcity evaluate-stale [--data ../shared/data/traffic-cameras] [--model traffic-scene] [--threshold D]
 
-        Exit codes: 0 success, 1 usage error, 2 some images could not be classified.
+        Exit codes: 0 success, 1 usage error, 2 some images could not be classified (replay: some notifications failed).
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -34,6 +36,7 @@ internal static class CommandLine
                 "train-vehicle-type" => await VehicleTypeTrainer.RunAsync(options),
                 "train-traffic-scene" => await TrafficSceneTrainer.RunAsync(options),
                 "evaluate-stale" => await StaleFeedEvaluation.RunAsync(options),
+                "replay" => await ReplayCommand.RunAsync(options),
                 _ => Fail($"Unknown command '{args[0]}'."),
             };
         }
@@ -59,7 +62,7 @@ internal static class CommandLine
 /// <summary>Positional arguments and <c>--name value</c> / <c>--flag</c> options.</summary>
 internal sealed class Arguments
 {
-    private static readonly HashSet<string> Flags = ["json", "no-scaled-decode"];
+    private static readonly HashSet<string> Flags = ["json", "no-scaled-decode", "no-notify"];
 
     public List<string> Positional { get; } = [];
 

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using SmartCity.Functions.Cameras;
 using SmartCity.Functions.Http;
 using SmartCity.Functions.Infrastructure;
 
@@ -8,4 +9,5 @@ builder.ConfigureFunctionsWebApplication();
 builder.AddTelemetry();
 builder.AddInference();
 builder.AddHttpApi();
+builder.AddCameraPipeline();
 builder.Build().Run();

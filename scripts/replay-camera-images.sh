@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Replays a folder of images as camera uploads into the local function app (func start):
+# uploads each to camera-images/<cameraId>/<file> on Azurite and posts the Event Grid
+# BlobCreated notification to the blob webhook of ClassifyCameraImage.
+# Usage: scripts/replay-camera-images.sh <folder> [cameraId]
+# Environment: CameraStorage (default UseDevelopmentStorage=true), FUNCTIONS_HOST
+# (default http://localhost:7071/), BLOBS_EXTENSION_KEY (only for a host that checks keys).
+set -euo pipefail
+if [ $# -lt 1 ]; then
+  echo "usage: $0 <folder> [cameraId]" >&2
+  exit 1
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+folder="$(cd "$1" && pwd)"
+camera="${2:-cam-local}"
+exec dotnet run --project "$root/functions/SmartCity.Cli" -c Release -- replay "$folder" \
+  --camera "$camera" --container "${CameraImagesContainer:-camera-images}" --host "${FUNCTIONS_HOST:-http://localhost:7071/}"
