@@ -75,8 +75,11 @@ param alwaysReadyHttpInstances int = 0
 // Application settings (the contract is local.settings.sample.json)
 // ---------------------------------------------------------------------------
 
-@description('Comma-separated models run on every camera image (Camera__Models).')
+@description('Comma-separated models run on a camera image when no route matches (Camera__Models).')
 param cameraModels string = 'vehicle-type'
+
+@description('Models per camera path prefix, e.g. frames-=traffic-scene;edge-=vehicle-type (Camera__ModelRoutes). Empty: every image runs cameraModels.')
+param cameraModelRoutes string = ''
 
 @description('Comma-separated models loaded and run once at start (Inference__WarmUpModels).')
 param warmUpModels string = 'vehicle-type'
@@ -224,6 +227,7 @@ module functionApp 'modules/functionapp.bicep' = {
     rejectedContainer: rejectedContainerName
     resultsTableName: resultsTableName
     cameraModels: cameraModels
+    cameraModelRoutes: cameraModelRoutes
     warmUpModels: warmUpModels
     maxPixels: inferenceMaxPixels
     intraOpThreads: inferenceIntraOpThreads

@@ -15,7 +15,7 @@ $ErrorActionPreference = 'Stop'
 $template = Join-Path $PSScriptRoot '..' 'infra' 'eventgrid.bicep'
 
 if (-not (Get-Command az -ErrorAction SilentlyContinue)) {
-    Write-Error 'The Azure CLI (az) is required; see infra/DEPLOY.md'
+    Write-Error 'The Azure CLI (az) is required; see "Deploy to Azure" in README.md'
     exit 1
 }
 

@@ -16,7 +16,7 @@ script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 template="${script_dir}/../infra/eventgrid.bicep"
 
 if ! command -v az >/dev/null 2>&1; then
-  echo "error: the Azure CLI (az) is required; see infra/DEPLOY.md" >&2
+  echo "error: the Azure CLI (az) is required; see "Deploy to Azure" in README.md" >&2
   exit 1
 fi
 

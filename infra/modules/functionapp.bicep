@@ -74,8 +74,11 @@ param rejectedContainer string
 @description('Table that indexes classification results (Camera__TableName).')
 param resultsTableName string
 
-@description('Comma-separated model names the camera pipeline runs (Camera__Models).')
+@description('Comma-separated model names the camera pipeline runs when no route matches (Camera__Models).')
 param cameraModels string
+
+@description('Models per camera path prefix (Camera__ModelRoutes), e.g. frames-=traffic-scene;edge-=vehicle-type.')
+param cameraModelRoutes string
 
 @description('Comma-separated model names loaded at start (Inference__WarmUpModels).')
 param warmUpModels string
@@ -188,6 +191,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Camera__RejectedContainer: rejectedContainer
     Camera__TableName: resultsTableName
     Camera__Models: cameraModels
+    Camera__ModelRoutes: cameraModelRoutes
+    Camera__StaleDistanceThreshold: '0.003'
     Inference__MaxPixels: string(maxPixels)
     Inference__IntraOpThreads: string(intraOpThreads)
     Inference__MaxBatchSize: string(maxBatchSize)

@@ -68,6 +68,22 @@ public static class CameraPipelineExtensions
                 failures.Add($"{CameraPipelineOptions.Section}:Models names models that are not in '{repository!.Path}': {string.Join(", ", missing)}.");
             }
 
+            var routed = new List<string>();
+            try
+            {
+                routed = [.. options.Routes.SelectMany(r => r.Models).Distinct(StringComparer.Ordinal)];
+            }
+            catch (FormatException)
+            {
+                // Reported by CameraPipelineOptionsValidator.
+            }
+
+            var missingRouted = repository is null ? [] : routed.Where(m => !repository.Names.Contains(m)).ToList();
+            if (missingRouted.Count > 0)
+            {
+                failures.Add($"{CameraPipelineOptions.Section}:ModelRoutes names models that are not in '{repository!.Path}': {string.Join(", ", missingRouted)}.");
+            }
+
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

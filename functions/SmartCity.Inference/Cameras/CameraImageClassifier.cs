@@ -37,6 +37,7 @@ public sealed partial class CameraImageClassifier
     private readonly CameraResultStore _store;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly CameraFrameState _frames;
 
     public CameraImageClassifier(InferenceEngine engine, CameraResultStore store, ILogger<CameraImageClassifier>? logger = null, TimeProvider? time = null)
     {
@@ -44,6 +45,7 @@ public sealed partial class CameraImageClassifier
         _store = store;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _frames = new CameraFrameState(store.Table, new FrozenFeedDetector(store.Options.StaleDistanceThreshold));
     }
 
     private CameraPipelineOptions Options => _store.Options;
@@ -92,7 +94,7 @@ public sealed partial class CameraImageClassifier
                 await download.Content.ReadExactlyAsync(image, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    classification = await RunModelsAsync(image, cancellationToken).ConfigureAwait(false);
+                    classification = await RunModelsAsync(image, Options.ModelsFor(cameraId, name), cancellationToken).ConfigureAwait(false);
                 }
                 catch (InferenceException ex) when (IsRejection(ex))
                 {
@@ -103,23 +105,32 @@ public sealed partial class CameraImageClassifier
             var (capturedAt, timeSource) = CaptureTime(source, image);
             var processingMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             return rejection is null
-                ? await StoreClassificationAsync(source, index, indexKey, capturedAt, timeSource, classification!, processingMs, cancellationToken).ConfigureAwait(false)
+                ? await StoreClassificationAsync(source, index, indexKey, capturedAt, timeSource, classification!, image!, processingMs, cancellationToken).ConfigureAwait(false)
                 : await StoreRejectionAsync(source, index, indexKey, capturedAt, timeSource, rejection, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The labelled heads after the primary one (e.g. traffic-scene's lighting), or null.</summary>
+    private static Dictionary<string, IReadOnlyList<LabelScore>>? OtherHeads(Prediction prediction)
+    {
+        var heads = prediction.Heads.Skip(1).Where(h => h.Predictions.Count > 0).ToList();
+        return heads.Count == 0
+            ? null
+            : heads.ToDictionary(h => h.Name, h => (IReadOnlyList<LabelScore>)[.. h.Predictions.Select(l => new LabelScore(l.Label, l.Probability))], StringComparer.Ordinal);
     }
 
     /// <summary>The four image faults a retry cannot fix, plus an upload over the byte limit.</summary>
     public static bool IsRejection(InferenceException exception) =>
         exception is EmptyImageException or UnsupportedImageFormatException or CorruptImageException or ImageTooLargeException or UploadTooLargeException;
 
-    private async Task<Classification> RunModelsAsync(byte[] image, CancellationToken cancellationToken)
+    private async Task<Classification> RunModelsAsync(byte[] image, IReadOnlyList<string> models, CancellationToken cancellationToken)
     {
         if (image.Length == 0)
         {
             throw new EmptyImageException();
         }
 
-        var tasks = Options.ModelNames
+        var tasks = models
             .Select(model => _engine.PredictAsync(model, null, image, Options.TopLabels, 0f, cancellationToken))
             .ToArray();
         try
@@ -133,8 +144,11 @@ public sealed partial class CameraImageClassifier
         }
     }
 
-    private async Task<CameraUploadResult> StoreClassificationAsync(Source source, IndexRow? index, string indexKey, DateTimeOffset capturedAt, string timeSource, Classification classification, double processingMs, CancellationToken cancellationToken)
+    private async Task<CameraUploadResult> StoreClassificationAsync(Source source, IndexRow? index, string indexKey, DateTimeOffset capturedAt, string timeSource, Classification classification, byte[] image, double processingMs, CancellationToken cancellationToken)
     {
+        // Frozen feed: compare with the camera's previous frame (content hash, and the embedding when a model gives one).
+        var embedding = classification.Predictions.Select(p => p.Embedding).FirstOrDefault(e => e is not null);
+        var stale = await _frames.RecordAsync(source.CameraId, source.Name, source.ETag, FrozenFeedDetector.Hash(image), embedding, capturedAt, cancellationToken).ConfigureAwait(false);
         var rows = new List<TableEntity>();
         foreach (var prediction in classification.Predictions)
         {
@@ -148,6 +162,14 @@ public sealed partial class CameraImageClassifier
             row["Width"] = prediction.Width;
             row["Height"] = prediction.Height;
             row["ProcessingMs"] = processingMs;
+            row["Stale"] = stale.Stale;
+            row["PictureFirstSeenAt"] = stale.PictureFirstSeenAt.ToUniversalTime();
+            var otherHeads = OtherHeads(prediction);
+            if (otherHeads is not null)
+            {
+                row["OtherHeadLabels"] = JsonSerializer.Serialize(otherHeads.ToDictionary(h => h.Key, h => h.Value[0].Label), CameraJsonContext.Default.DictionaryStringString);
+            }
+
             rows.Add(row);
         }
 
@@ -162,10 +184,14 @@ public sealed partial class CameraImageClassifier
             timeSource,
             first.Width,
             first.Height,
-            [.. classification.Predictions.Select(p => new ModelClassification(p.Model.Name, p.Model.Version, [.. p.Predictions.Select(l => new LabelScore(l.Label, l.Probability))]))],
+            [.. classification.Predictions.Select(p => new ModelClassification(p.Model.Name, p.Model.Version, [.. p.Predictions.Select(l => new LabelScore(l.Label, l.Probability))], OtherHeads(p)))],
             Math.Round(processingMs, 2),
             _time.GetUtcNow(),
-            rowKeys);
+            rowKeys,
+            stale.Stale,
+            stale.PictureFirstSeenAt,
+            stale.Reason,
+            stale.Distance is { } d ? Math.Round(d, 6) : null);
         var json = BinaryData.FromObjectAsJson(document, CameraJsonContext.Default.CameraClassificationDocument);
         await CommitAsync(source, index, indexKey, StatusClassified, rows, _store.Results, json, _store.Rejected, cancellationToken).ConfigureAwait(false);
         LogClassified(_logger, source.CameraId, source.Name, rows.Count, processingMs);

@@ -27,8 +27,21 @@ public sealed class CameraPipelineOptions
     /// <summary>Table of the queryable results: one entity per upload and model.</summary>
     public string TableName { get; set; } = "classifications";
 
-    /// <summary>Comma-separated models every upload runs through.</summary>
+    /// <summary>Comma-separated models an upload runs through when no <see cref="ModelRoutes"/> prefix matches.</summary>
     public string Models { get; set; } = "vehicle-type";
+
+    /// <summary>
+    /// Models per path prefix, matched against <c>{cameraId}/{name}</c> (longest prefix wins):
+    /// <c>prefix=model+model;prefix=model</c>, e.g. <c>frames-=traffic-scene;edge-=vehicle-type</c>.
+    /// Empty: every upload runs <see cref="Models"/>.
+    /// </summary>
+    public string ModelRoutes { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Cosine distance of frame embeddings at or below which a frame counts as a repeat of the
+    /// camera's previous picture (frozen feed). Byte-identical frames are always repeats.
+    /// </summary>
+    public double StaleDistanceThreshold { get; set; } = FrozenFeedDetector.DefaultDistanceThreshold;
 
     /// <summary>Largest upload read, in bytes; bigger ones are rejected without being downloaded.</summary>
     public long MaxImageBytes { get; set; } = 25 * 1024 * 1024;
@@ -38,6 +51,36 @@ public sealed class CameraPipelineOptions
 
     public IReadOnlyList<string> ModelNames =>
         Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The parsed <see cref="ModelRoutes"/>, longest prefix first. Throws <see cref="FormatException"/> when malformed.</summary>
+    public IReadOnlyList<(string Prefix, IReadOnlyList<string> Models)> Routes =>
+    [
+        .. ModelRoutes.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(route =>
+            {
+                var parts = route.Split('=', 2, StringSplitOptions.TrimEntries);
+                var models = parts.Length == 2 ? parts[1].Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+                return parts.Length == 2 && parts[0].Length > 0 && models.Length > 0
+                    ? (parts[0], (IReadOnlyList<string>)models)
+                    : throw new FormatException($"'{route}' is not prefix=model[+model...]");
+            })
+            .OrderByDescending(r => r.Item1.Length),
+    ];
+
+    /// <summary>The models an upload at <c>{cameraId}/{name}</c> runs through.</summary>
+    public IReadOnlyList<string> ModelsFor(string cameraId, string name)
+    {
+        var path = $"{cameraId}/{name}";
+        foreach (var (prefix, models) in Routes)
+        {
+            if (path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return models;
+            }
+        }
+
+        return ModelNames;
+    }
 }
 
 /// <summary>Checks the camera settings at start; every message names the key to fix.</summary>
@@ -61,6 +104,24 @@ public sealed partial class CameraPipelineOptionsValidator : IValidateOptions<Ca
         else if (options.ModelNames.Any(m => !ModelName().IsMatch(m)))
         {
             failures.Add($"{CameraPipelineOptions.Section}:Models must be model names made of letters, digits, '-', '_' or '.'; got '{options.Models}'.");
+        }
+
+        try
+        {
+            var routed = options.Routes.SelectMany(r => r.Models).ToList();
+            if (routed.Any(m => !ModelName().IsMatch(m)))
+            {
+                failures.Add($"{CameraPipelineOptions.Section}:ModelRoutes must name models made of letters, digits, '-', '_' or '.'; got '{options.ModelRoutes}'.");
+            }
+        }
+        catch (FormatException ex)
+        {
+            failures.Add($"{CameraPipelineOptions.Section}:ModelRoutes must be 'prefix=model[+model...]' entries separated by ';': {ex.Message}.");
+        }
+
+        if (options.StaleDistanceThreshold is < 0 or > 1 || double.IsNaN(options.StaleDistanceThreshold))
+        {
+            failures.Add($"{CameraPipelineOptions.Section}:StaleDistanceThreshold must be between 0 and 1; got {options.StaleDistanceThreshold}.");
         }
 
         if (options.MaxImageBytes is < 1 or > 256L * 1024 * 1024)

@@ -5,8 +5,8 @@ namespace SmartCity.Inference.Cameras;
 /// <summary>A label and its probability.</summary>
 public sealed record LabelScore(string Label, float Probability);
 
-/// <summary>What one model said about an upload.</summary>
-public sealed record ModelClassification(string Model, string Version, IReadOnlyList<LabelScore> Predictions);
+/// <summary>What one model said about an upload: its primary answer, and its other labelled heads (e.g. lighting).</summary>
+public sealed record ModelClassification(string Model, string Version, IReadOnlyList<LabelScore> Predictions, IReadOnlyDictionary<string, IReadOnlyList<LabelScore>>? Heads = null);
 
 /// <summary>
 /// The classification document of one upload, <c>{ResultsContainer}/{cameraId}/{name}.json</c>.
@@ -24,7 +24,11 @@ public sealed record CameraClassificationDocument(
     IReadOnlyList<ModelClassification> Models,
     double ProcessingMs,
     DateTimeOffset ProcessedAt,
-    IReadOnlyList<string> RowKeys);
+    IReadOnlyList<string> RowKeys,
+    bool Stale,
+    DateTimeOffset PictureFirstSeenAt,
+    string? StaleReason,
+    double? StaleDistance);
 
 /// <summary>The record of an upload that is not a readable image, <c>{RejectedContainer}/{cameraId}/{name}.json</c>.</summary>
 public sealed record CameraRejectionDocument(
@@ -56,7 +60,10 @@ public sealed record CameraClassification(
     string SourceUri,
     string SourceETag,
     string? Reason,
-    string Id);
+    string Id,
+    bool? Stale = null,
+    DateTimeOffset? PictureFirstSeenAt = null,
+    IReadOnlyDictionary<string, string>? OtherHeadLabels = null);
 
 /// <summary>A page of classifications, newest first.</summary>
 public sealed record CameraClassificationPage(
@@ -69,7 +76,16 @@ public sealed record CameraClassificationPage(
 /// <summary>How many uploads of a camera a model gave a top label, per interval.</summary>
 public sealed record CameraSummaryBucket(DateTimeOffset Start, string Model, string Label, int Count);
 
-/// <summary>Counts per interval, model and top label over [From, To); rejected uploads counted apart.</summary>
+/// <summary>A stretch of time in which a camera kept sending the same picture (a frozen feed).</summary>
+/// <param name="From">When the repeated picture was first seen.</param>
+/// <param name="To">Capture time of the last repeat in the range.</param>
+/// <param name="Frames">Repeated frames (the first sighting not counted).</param>
+public sealed record StalePeriod(DateTimeOffset From, DateTimeOffset To, int Frames);
+
+/// <summary>
+/// Counts per interval, model and top label over [From, To) (for traffic-scene the top label is
+/// the congestion level); rejected uploads counted apart; the periods the feed was frozen.
+/// </summary>
 public sealed record CameraSummary(
     string CameraId,
     DateTimeOffset From,
@@ -77,7 +93,8 @@ public sealed record CameraSummary(
     string Interval,
     IReadOnlyList<CameraSummaryBucket> Buckets,
     int Classified,
-    int Rejected);
+    int Rejected,
+    IReadOnlyList<StalePeriod> StalePeriods);
 
 /// <summary>How an upload was handled.</summary>
 public enum CameraUploadOutcome
@@ -103,4 +120,5 @@ public sealed record CameraUploadResult(CameraUploadOutcome Outcome, string Came
 [JsonSerializable(typeof(CameraClassificationDocument))]
 [JsonSerializable(typeof(CameraRejectionDocument))]
 [JsonSerializable(typeof(LabelScore[]))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class CameraJsonContext : JsonSerializerContext;

@@ -75,7 +75,8 @@ public sealed class CameraResultsQuery(CameraResultStore store)
         var counts = new Dictionary<(DateTimeOffset Start, string Model, string Label), int>();
         var classified = 0;
         var rejected = 0;
-        var select = new[] { "Status", "Model", "TopLabel", "CapturedAt" };
+        var select = new[] { "Status", "Model", "TopLabel", "CapturedAt", "BlobName", "Stale", "PictureFirstSeenAt" };
+        var staleFrames = new Dictionary<string, (DateTimeOffset FirstSeen, DateTimeOffset CapturedAt)>(StringComparer.Ordinal);
         await foreach (var entity in store.Table.QueryAsync<TableEntity>(RangeFilter(cameraId, from, to), 1000, select, cancellationToken).ConfigureAwait(false))
         {
             if (entity.GetString("Status") == CameraImageClassifier.StatusRejected)
@@ -85,6 +86,12 @@ public sealed class CameraResultsQuery(CameraResultStore store)
             }
 
             var captured = entity.GetDateTimeOffset("CapturedAt") ?? default;
+            if (entity.GetBoolean("Stale") == true && entity.GetString("BlobName") is { } blobName)
+            {
+                // One row per model: count each stale upload once.
+                staleFrames[blobName] = (entity.GetDateTimeOffset("PictureFirstSeenAt") ?? captured, captured);
+            }
+
             var key = (Truncate(captured, interval), entity.GetString("Model") ?? string.Empty, entity.GetString("TopLabel") ?? string.Empty);
             counts[key] = counts.GetValueOrDefault(key) + 1;
             classified++;
@@ -94,7 +101,12 @@ public sealed class CameraResultsQuery(CameraResultStore store)
             .OrderBy(c => c.Key.Start).ThenBy(c => c.Key.Model, StringComparer.Ordinal).ThenBy(c => c.Key.Label, StringComparer.Ordinal)
             .Select(c => new CameraSummaryBucket(c.Key.Start, c.Key.Model, c.Key.Label, c.Value))
             .ToArray();
-        return new CameraSummary(cameraId, from, to, interval.ToString().ToLowerInvariant(), buckets, classified, rejected);
+        var stalePeriods = staleFrames.Values
+            .GroupBy(f => f.FirstSeen)
+            .OrderBy(g => g.Key)
+            .Select(g => new StalePeriod(g.Key, g.Max(f => f.CapturedAt), g.Count()))
+            .ToArray();
+        return new CameraSummary(cameraId, from, to, interval.ToString().ToLowerInvariant(), buckets, classified, rejected, stalePeriods);
     }
 
     /// <summary>Parses an ISO 8601 time from the query string (no offset means UTC).</summary>
@@ -181,7 +193,10 @@ public sealed class CameraResultsQuery(CameraResultStore store)
             entity.GetString("SourceUri") ?? string.Empty,
             entity.GetString("SourceETag") ?? string.Empty,
             entity.GetString("Reason"),
-            entity.RowKey);
+            entity.RowKey,
+            entity.GetBoolean("Stale"),
+            entity.GetDateTimeOffset("PictureFirstSeenAt"),
+            entity.GetString("OtherHeadLabels") is { Length: > 0 } heads ? JsonSerializer.Deserialize(heads, CameraJsonContext.Default.DictionaryStringString) : null);
     }
 
     private static string? EncodeToken(string? token) =>

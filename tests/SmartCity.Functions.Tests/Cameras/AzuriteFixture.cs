@@ -48,10 +48,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Engine.DisposeAsync();
 
     /// <summary>A pipeline on uniquely named containers and table; dispose to delete them.</summary>
-    public CameraTestPipeline CreatePipeline(FaultPolicy? faults = null, InferenceEngine? engine = null)
+    public CameraTestPipeline CreatePipeline(FaultPolicy? faults = null, InferenceEngine? engine = null, string? modelRoutes = null)
     {
         Skip.IfNot(Available, SkipMessage);
-        return new CameraTestPipeline(ConnectionString!, engine ?? Engine, faults);
+        return new CameraTestPipeline(ConnectionString!, engine ?? Engine, faults, modelRoutes);
     }
 }
 
@@ -61,7 +61,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 /// </summary>
 public sealed class CameraTestPipeline : IAsyncDisposable
 {
-    public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults)
+    public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults, string? modelRoutes = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         Options = new CameraPipelineOptions
@@ -70,6 +70,7 @@ public sealed class CameraTestPipeline : IAsyncDisposable
             ResultsContainer = $"res-{id}",
             RejectedContainer = $"rej-{id}",
             TableName = $"t{id}",
+            ModelRoutes = modelRoutes ?? string.Empty,
         };
         Assert.True(new CameraPipelineOptionsValidator().Validate(null, Options).Succeeded);
         Uploads = new BlobServiceClient(connectionString);
@@ -146,7 +147,7 @@ public sealed class CameraTestPipeline : IAsyncDisposable
         var rows = new List<TableEntity>();
         await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cameraId}")))
         {
-            if (!row.RowKey.StartsWith(CameraRowKeys.IndexPrefix, StringComparison.Ordinal))
+            if (!row.RowKey.StartsWith(CameraRowKeys.IndexPrefix, StringComparison.Ordinal) && row.RowKey != CameraFrameState.RowKey)
             {
                 rows.Add(row);
             }
