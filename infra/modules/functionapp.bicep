@@ -192,7 +192,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Camera__TableName: resultsTableName
     Camera__Models: cameraModels
     Camera__ModelRoutes: cameraModelRoutes
-    Camera__StaleDistanceThreshold: '0.003'
+    Camera__StaleDistanceThreshold: '0.0037'
     Inference__MaxPixels: string(maxPixels)
     Inference__IntraOpThreads: string(intraOpThreads)
     Inference__MaxBatchSize: string(maxBatchSize)

@@ -4,7 +4,7 @@ using SmartCity.Benchmarks.Scenarios;
 namespace SmartCity.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/SmartCity.Benchmarks -- [--quick] [--out artifacts/bench] [--only id,id]</c>:
+/// <c>dotnet run -c Release --project tests/SmartCity.Benchmarks -- [--quick] [--out artifacts/bench] [--only id,id]</c> (ids or numbers: <c>--only 4,6</c> or <c>--only http,camera-pipeline</c>):
 /// runs every scenario in this process (cold start in child processes), prints a table and
 /// writes <c>report.md</c> and PNG charts to the output folder.
 /// </summary>
@@ -20,6 +20,9 @@ public static class BenchmarkCommand
         new CameraPipelineScenario(),
         new ColdStartScenario(),
     ];
+
+    /// <summary>The scenario's number, the title's prefix ("4" of "4. HTTP ..."), which <c>--only</c> also accepts.</summary>
+    public static string Number(IBenchmarkScenario scenario) => scenario.Title.Split('.', 2)[0];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken = default)
     {
@@ -59,7 +62,7 @@ public static class BenchmarkCommand
         var total = Stopwatch.StartNew();
         var onlyIndex = Array.IndexOf(args, "--only");
         var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1].Split(',', StringSplitOptions.TrimEntries) : null;
-        foreach (var scenario in Scenarios().Where(s => only is null || only.Contains(s.Id)))
+        foreach (var scenario in Scenarios().Where(s => only is null || only.Contains(s.Id) || only.Contains(Number(s))))
         {
             await output.WriteLineAsync();
             await output.WriteLineAsync($"== {scenario.Title}");

@@ -63,7 +63,8 @@ public sealed class CameraFrameState(TableClient table, FrozenFeedDetector detec
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < Attempts)
             {
-                // Another instance recorded a frame of this camera first: read again and decide again.
+                // Another invocation recorded a frame of this camera first: back off, read again, decide again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -146,9 +146,13 @@ public sealed partial class CameraImageClassifier
 
     private async Task<CameraUploadResult> StoreClassificationAsync(Source source, IndexRow? index, string indexKey, DateTimeOffset capturedAt, string timeSource, Classification classification, byte[] image, double processingMs, CancellationToken cancellationToken)
     {
-        // Frozen feed: compare with the camera's previous frame (content hash, and the embedding when a model gives one).
+        // Frozen feed: a frame model (one that gives an embedding, e.g. traffic-scene) compares the
+        // upload with the camera's previous frame. Crop cameras (vehicle-type) send a different
+        // vehicle each time, hundreds a second, so they are not checked and keep no state.
         var embedding = classification.Predictions.Select(p => p.Embedding).FirstOrDefault(e => e is not null);
-        var stale = await _frames.RecordAsync(source.CameraId, source.Name, source.ETag, FrozenFeedDetector.Hash(image), embedding, capturedAt, cancellationToken).ConfigureAwait(false);
+        var stale = embedding is null
+            ? new StaleDecision(false, null, null, capturedAt)
+            : await _frames.RecordAsync(source.CameraId, source.Name, source.ETag, FrozenFeedDetector.Hash(image), embedding, capturedAt, cancellationToken).ConfigureAwait(false);
         var rows = new List<TableEntity>();
         foreach (var prediction in classification.Predictions)
         {

@@ -27,10 +27,10 @@ public sealed class FrozenFeedDetector(double distanceThreshold)
     /// <summary>
     /// Default cosine-distance threshold for traffic-scene embeddings, measured on the 230 shared
     /// frames (see models/traffic-scene/1/TRAINING.md): two different frames of one camera are at
-    /// least 0.00548 apart; a frame and its own JPEG re-encode at most 0.00047 (quality 80) or
-    /// 0.00524 (quality 60). 0.003 keeps a 1.8x margin below moving traffic.
+    /// least 0.00459 apart; a frame and its own JPEG re-encode at quality 60 at most 0.00310.
+    /// 0.0037 is about their geometric mean.
     /// </summary>
-    public const double DefaultDistanceThreshold = 0.003;
+    public const double DefaultDistanceThreshold = 0.0037;
 
     public double DistanceThreshold { get; } = distanceThreshold;
 
