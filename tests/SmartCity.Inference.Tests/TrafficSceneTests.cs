@@ -61,9 +61,9 @@ public sealed class TrafficSceneTests : IAsyncLifetime
     public async Task A_reencoded_frozen_picture_is_stale_and_moving_traffic_is_not()
     {
         var detector = new FrozenFeedDetector(FrozenFeedDetector.DefaultDistanceThreshold);
-        var frozen = Sample("synthetic/frozen-a.jpg");
-        var reencoded = Sample("synthetic/frozen-a-reencoded.jpg");
-        var moving = Sample("synthetic/moving-b.jpg");
+        var frozen = Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg");
+        var reencoded = Sample("synthetic/frozen-2701-q80.jpg");
+        var moving = Sample("synthetic/moving-2701.jpg");
         var t0 = new DateTimeOffset(2026, 1, 22, 8, 0, 0, TimeSpan.Zero);
         var first = new FrameFingerprint(FrozenFeedDetector.Hash(frozen), await EmbedAsync(frozen), t0, t0);
 

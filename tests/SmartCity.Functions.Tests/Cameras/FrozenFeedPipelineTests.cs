@@ -9,7 +9,7 @@ public class FrozenFeedPipelineTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 22, 8, 0, 0, TimeSpan.Zero);
 
-    private static byte[] Synthetic(string name) => File.ReadAllBytes(Path.Combine(TestPaths.Samples, "synthetic", name));
+    private static byte[] Sample(string name) => File.ReadAllBytes(Path.Combine(TestPaths.Samples, name));
 
     private static async Task<JsonElement> DocumentAsync(CameraTestPipeline pipeline, string cameraId, string name) =>
         JsonDocument.Parse(await pipeline.ReadDocumentAsync(pipeline.Options.ResultsContainer, $"{cameraId}/{name}.json")).RootElement;
@@ -18,11 +18,12 @@ public class FrozenFeedPipelineTests(AzuriteFixture azurite)
     public async Task A_frozen_full_frame_camera_is_reported_stale_with_the_time_the_picture_was_first_seen()
     {
         await using var pipeline = azurite.CreatePipeline(modelRoutes: "frames-=traffic-scene;edge-=vehicle-type");
-        var frames = new[] { ("0800.jpg", "frozen-a.jpg"), ("0801.jpg", "frozen-a.jpg"), ("0802.jpg", "frozen-a-reencoded.jpg"), ("0803.jpg", "moving-b.jpg") };
+        const string Frame = "traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg";
+        var frames = new[] { ("0800.jpg", Frame), ("0801.jpg", Frame), ("0802.jpg", "synthetic/frozen-2701-q80.jpg"), ("0803.jpg", "synthetic/moving-2701.jpg") };
         for (var i = 0; i < frames.Length; i++)
         {
             // One instance after another, in capture order, as a camera uploads.
-            await pipeline.RunAsync(await pipeline.UploadAsync("frames-north", frames[i].Item1, Synthetic(frames[i].Item2), T0.AddMinutes(i)));
+            await pipeline.RunAsync(await pipeline.UploadAsync("frames-north", frames[i].Item1, Sample(frames[i].Item2), T0.AddMinutes(i)));
         }
 
         var documents = await Task.WhenAll(frames.Select(f => DocumentAsync(pipeline, "frames-north", f.Item1)));

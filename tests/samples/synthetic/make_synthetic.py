@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Synthetic camera frames for the frozen-feed tests (no real data needed):
-frozen-a.jpg and frozen-a-reencoded.jpg show the same picture (the second is the first decoded
-and saved again at a lower quality, as a frozen camera re-encoding its last picture would);
-moving-b.jpg is the next moment of the same road with the vehicles moved on.
+"""Synthetic frames for the frozen-feed tests, derived from the committed sample frame of LTA
+camera 2701 (tests/samples/traffic-cameras, credited there), so no shared data is needed:
+
+- frozen-2701-q80.jpg: the sample decoded and saved again at JPEG quality 80, as a frozen
+  camera that re-encodes its last picture would send it (not byte-identical, same picture);
+- moving-2701.jpg: the sample with vehicles drawn onto the carriageways, the same camera a
+  moment later with other traffic.
+
 Run: /usr/bin/python3 tests/samples/synthetic/make_synthetic.py (Debian: python3-pil)."""
 import io
 import pathlib
@@ -11,24 +15,7 @@ import random
 from PIL import Image, ImageDraw
 
 HERE = pathlib.Path(__file__).resolve().parent
-
-
-def frame(shift: int) -> Image.Image:
-    rnd = random.Random(7)
-    image = Image.new("RGB", (640, 360), (120, 150, 190))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([0, 200, 640, 360], fill=(70, 70, 75))
-    for lane in range(3):
-        y = 215 + lane * 45
-        draw.line([0, y + 40, 640, y + 40], fill=(230, 230, 230), width=2)
-        for car in range(6):
-            x = (rnd.randint(0, 600) + shift * (lane + 1) * 37) % 640
-            colour = tuple(rnd.randint(30, 250) for _ in range(3))
-            draw.rectangle([x, y + 5, x + 50, y + 32], fill=colour)
-    for tree in range(8):
-        x = rnd.randint(0, 620)
-        draw.ellipse([x, 120, x + 40, 200], fill=(40, 110 + tree * 5, 50))
-    return image
+SAMPLE = HERE.parent / "traffic-cameras" / "camera_2701_2026-01-22_00-24-52.jpg"
 
 
 def jpeg(image: Image.Image, quality: int) -> bytes:
@@ -37,8 +24,17 @@ def jpeg(image: Image.Image, quality: int) -> bytes:
     return buffer.getvalue()
 
 
-a = jpeg(frame(0), 90)
-(HERE / "frozen-a.jpg").write_bytes(a)
-(HERE / "frozen-a-reencoded.jpg").write_bytes(jpeg(Image.open(io.BytesIO(a)), 70))
-(HERE / "moving-b.jpg").write_bytes(jpeg(frame(3), 90))
+frame = Image.open(SAMPLE).convert("RGB")
+(HERE / "frozen-2701-q80.jpg").write_bytes(jpeg(frame, 80))
+
+moved = frame.copy()
+draw = ImageDraw.Draw(moved)
+rnd = random.Random(5)
+for _ in range(40):
+    x = rnd.randint(100, 1800)
+    y = rnd.randint(560, 1000)
+    w = rnd.randint(60, 140)
+    colour = tuple(rnd.randint(20, 240) for _ in range(3))
+    draw.rectangle([x, y, x + w, y + w // 2], fill=colour, outline=(20, 20, 20), width=3)
+(HERE / "moving-2701.jpg").write_bytes(jpeg(moved, 90))
 print("wrote", *sorted(p.name for p in HERE.glob("*.jpg")))
