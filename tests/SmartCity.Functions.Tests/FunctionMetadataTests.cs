@@ -25,6 +25,8 @@ public sealed class FunctionMetadataTests
         { "V2ModelVersionReady", "v2/models/{model}/versions/{version}/ready", "get", "Anonymous" },
         { "V2Infer", "v2/models/{model}/infer", "post", "Function" },
         { "V2VersionInfer", "v2/models/{model}/versions/{version}/infer", "post", "Function" },
+        { "GetCameraClassifications", "cameras/{cameraId}/classifications", "get", "Function" },
+        { "GetCameraSummary", "cameras/{cameraId}/summary", "get", "Function" },
     };
 
     private static Dictionary<string, JsonElement> Triggers()
@@ -52,6 +54,18 @@ public sealed class FunctionMetadataTests
     {
         var expected = HttpFunctions.Select(row => (string)row[0]).Order(StringComparer.Ordinal);
         Assert.Equal(expected, Triggers().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_camera_trigger_is_an_Event_Grid_blob_trigger_on_the_configured_container_with_no_output_bindings()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.FunctionsMetadata));
+        var function = document.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "ClassifyCameraImage");
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("blobTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("EventGrid", binding.GetProperty("source").GetString());
+        Assert.Equal("CameraStorage", binding.GetProperty("connection").GetString());
+        Assert.Equal("%CameraImagesContainer%/{cameraId}/{name}", binding.GetProperty("path").GetString());
     }
 
     [Fact]

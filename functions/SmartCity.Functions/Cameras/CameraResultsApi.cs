@@ -20,18 +20,11 @@ public sealed class CameraResultsApi(CameraResultsQuery query, TimeProvider? tim
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            var q = request.Query;
-            var (from, to) = CameraResultsQuery.ParseRange(q["from"], q["to"], _time.GetUtcNow());
-            var top = CameraResultsQuery.ParseTop(q["top"]);
-            var page = await query.ListAsync(cameraId, from, to, NullIfEmpty(q["label"]), NullIfEmpty(q["model"]), top, NullIfEmpty(q["continuationToken"]), cancellationToken);
-            return new JsonBodyResult<CameraClassificationPage>(page, CameraApiJsonContext.Default.CameraClassificationPage);
-        }
-        catch (CameraQueryException ex)
-        {
-            throw HttpApiException.BadRequest("invalid-query", ex.Message);
-        }
+        var q = request.Query;
+        var (from, to) = CameraResultsQuery.ParseRange(q["from"], q["to"], _time.GetUtcNow());
+        var top = CameraResultsQuery.ParseTop(q["top"]);
+        var page = await query.ListAsync(cameraId, from, to, NullIfEmpty(q["label"]), NullIfEmpty(q["model"]), top, NullIfEmpty(q["continuationToken"]), cancellationToken);
+        return new JsonBodyResult<CameraClassificationPage>(page, CameraApiJsonContext.Default.CameraClassificationPage);
     }
 
     /// <summary><c>GET /api/cameras/{cameraId}/summary?from=&amp;to=&amp;interval=hour|day</c></summary>
@@ -42,18 +35,11 @@ public sealed class CameraResultsApi(CameraResultsQuery query, TimeProvider? tim
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            var q = request.Query;
-            var (from, to) = CameraResultsQuery.ParseRange(q["from"], q["to"], _time.GetUtcNow());
-            var interval = CameraResultsQuery.ParseInterval(q["interval"]);
-            var summary = await query.SummarizeAsync(cameraId, from, to, interval, cancellationToken);
-            return new JsonBodyResult<CameraSummary>(summary, CameraApiJsonContext.Default.CameraSummary);
-        }
-        catch (CameraQueryException ex)
-        {
-            throw HttpApiException.BadRequest("invalid-query", ex.Message);
-        }
+        var q = request.Query;
+        var (from, to) = CameraResultsQuery.ParseRange(q["from"], q["to"], _time.GetUtcNow());
+        var interval = CameraResultsQuery.ParseInterval(q["interval"]);
+        var summary = await query.SummarizeAsync(cameraId, from, to, interval, cancellationToken);
+        return new JsonBodyResult<CameraSummary>(summary, CameraApiJsonContext.Default.CameraSummary);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
