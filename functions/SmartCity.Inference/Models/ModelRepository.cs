@@ -115,20 +115,6 @@ public sealed class ModelRepository
         return Array.Find((ModelVersion[])versions, v => v.Version == version) ?? throw new ModelNotFoundException(name, version);
     }
 
-    public bool TryGet(string name, string? version, out ModelVersion? model)
-    {
-        try
-        {
-            model = Get(name, version);
-            return true;
-        }
-        catch (ModelNotFoundException)
-        {
-            model = null;
-            return false;
-        }
-    }
-
     private static ModelManifest ReadManifest(string name, string manifestPath)
     {
         try

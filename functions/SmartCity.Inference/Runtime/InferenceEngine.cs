@@ -63,6 +63,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<OnnxModel>> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<ModelPipeline>> _pipelines = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
+    private readonly Lock _warmUpGate = new();
     private volatile string? _notReadyReason = "Models are not warmed up yet.";
     private Task? _warmUp;
 
@@ -92,7 +93,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     /// <summary>Starts loading and warming <see cref="InferenceOptions.WarmUpModels"/> in the background (once).</summary>
     public Task StartWarmUp(CancellationToken cancellationToken = default)
     {
-        lock (_sessions)
+        lock (_warmUpGate)
         {
             return _warmUp ??= Task.Run(() => WarmUpConfiguredAsync(cancellationToken), cancellationToken);
         }

@@ -14,8 +14,8 @@ internal sealed class OnnxModel : IDisposable
         var input = session.InputMetadata[inputName];
         InputShape = input.Dimensions.Select(d => (long)d).ToArray();
         var output = session.OutputMetadata[outputName];
-        OutputIsTensor = output.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR;
-        OutputShape = OutputIsTensor ? output.Dimensions.Select(d => (long)d).ToArray() : [];
+        // A ZipMap output (sequence of maps) has no tensor shape.
+        OutputShape = output.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR ? output.Dimensions.Select(d => (long)d).ToArray() : [];
         ModelId = modelId;
         Path = path;
     }
@@ -30,8 +30,6 @@ internal sealed class OnnxModel : IDisposable
     public long[] InputShape { get; }
 
     public long[] OutputShape { get; }
-
-    public bool OutputIsTensor { get; }
 
     public string ModelId { get; }
 
