@@ -1,6 +1,6 @@
-namespace SmartCity.Functions.Tests;
+namespace SmartCity.Tests;
 
-/// <summary>Where tests find models, fixtures, the built function app and the shared data.</summary>
+/// <summary>Where tests find models, fixtures, samples, the built function app and the shared data. Shared by the test projects.</summary>
 internal static class TestPaths
 {
     public static string Output => AppContext.BaseDirectory;
@@ -25,7 +25,7 @@ internal static class TestPaths
         }
     }
 
-    /// <summary>The <c>functions.metadata</c> the Worker SDK generated for the app (copied beside the tests).</summary>
+    /// <summary>The <c>functions.metadata</c> the Worker SDK generated for the app (beside the tests that reference the app).</summary>
     public static string FunctionsMetadata => Path.Combine(Output, "functions.metadata");
 
     /// <summary><c>../shared/data</c> beside the repository, or null when this clone has none.</summary>
