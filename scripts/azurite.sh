@@ -6,7 +6,7 @@
 AZURITE_VERSION="${AZURITE_VERSION:-3.37.0}"
 
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
 }
 
 start_azurite() {
