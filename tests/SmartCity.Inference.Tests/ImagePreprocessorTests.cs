@@ -130,11 +130,12 @@ public class ImagePreprocessorTests
         // Encoded 64x32: left half red, right half blue.
         var jpeg = TestImages.Encode(64, 32, (x, _) => x < 32 ? SKColors.Red : SKColors.Blue, SKEncodedImageFormat.Jpeg, 95);
         var oriented = TestImages.WithExifOrientation(jpeg, orientation);
-        var (width, height, _) = _preprocessor.ReadHeader(oriented);
-        Assert.Equal(swapsAxes ? (32, 64) : (64, 32), (width, height));
+        var format = Format(2, 2, range: ValueRange.ZeroTo255);
+        var tensor = new float[format.Length];
+        var result = _preprocessor.Preprocess(oriented, format, tensor);
+        Assert.Equal(swapsAxes ? (32, 64) : (64, 32), (result.Width, result.Height));
 
         // Displayed as a 2x2 tensor: where does red end up?
-        var tensor = Run(oriented, Format(2, 2, range: ValueRange.ZeroTo255));
         var red = tensor.AsSpan(0, 4).ToArray().Select(v => v > 128).ToArray();
         bool[] expected = orientation switch
         {

@@ -60,15 +60,6 @@ public sealed class ImagePreprocessor(long maxPixels, bool scaledDecode = true)
         return null;
     }
 
-    /// <summary>Reads the displayed size (after EXIF orientation) from the header, applying the pixel limit.</summary>
-    public (int Width, int Height, string Format) ReadHeader(ReadOnlyMemory<byte> image)
-    {
-        using var handle = image.Pin();
-        using var codec = OpenCodec(image, handle, out var format);
-        var (width, height) = Displayed(codec);
-        return (width, height, format);
-    }
-
     private static readonly RectangleF[] WholeImage = [new(0, 0, 1, 1)];
 
     /// <summary>
@@ -167,14 +158,6 @@ public sealed class ImagePreprocessor(long maxPixels, bool scaledDecode = true)
         }
 
         return codec;
-    }
-
-    private static (int Width, int Height) Displayed(SKCodec codec)
-    {
-        var info = codec.Info;
-        return codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom
-            ? (info.Height, info.Width)
-            : (info.Width, info.Height);
     }
 
     /// <summary>The smallest size the codec can decode to that still covers the target size on both axes.</summary>

@@ -37,8 +37,6 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    public int MaxBatchSize => _maxBatchSize;
-
     /// <summary>How many batches of each size ran so far (index = size).</summary>
     public IReadOnlyList<long> BatchSizeCounts => _batchSizeCounts;
 
