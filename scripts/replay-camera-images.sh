@@ -2,9 +2,11 @@
 # Replays a folder of images as camera uploads into the local function app (func start):
 # uploads each to camera-images/<cameraId>/<file> on Azurite and posts the Event Grid
 # BlobCreated notification to the blob webhook of ClassifyCameraImage.
-# Usage: scripts/replay-camera-images.sh <folder> [cameraId]
-# Environment: CameraStorage (default UseDevelopmentStorage=true), FUNCTIONS_HOST
-# (default http://localhost:7071/), BLOBS_EXTENSION_KEY (only for a host that checks keys).
+# Each upload gets blob metadata capturedAt from a yyyy-MM-dd_HH-mm-ss time in its file name (as UTC).
+# Usage: scripts/replay-camera-images.sh <folder> [cameraId]   (cameraId default cam-local)
+# Environment: CameraStorage (connection string, default UseDevelopmentStorage=true),
+# CameraImagesContainer (default camera-images), FUNCTIONS_HOST (default http://localhost:7071/),
+# BLOBS_EXTENSION_KEY (sent as x-functions-key; only for a host that checks keys).
 set -euo pipefail
 if [ $# -lt 1 ]; then
   echo "usage: $0 <folder> [cameraId]" >&2

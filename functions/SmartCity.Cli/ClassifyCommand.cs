@@ -25,7 +25,6 @@ internal static class ClassifyCommand
         await engine.WarmUpAsync(model);
 
         var rows = new Row[files.Count];
-        var done = 0;
         using var progress = sawFolder && !Console.IsErrorRedirected ? new ProgressBar(files.Count) : null;
         var started = Stopwatch.GetTimestamp();
         // Enough callers in flight for the dynamic batcher to form full batches.
@@ -43,7 +42,7 @@ internal static class ClassifyCommand
                 rows[i] = new Row(files[i], null, ex.Message, Stopwatch.GetElapsedTime(itemStarted).TotalMilliseconds);
             }
 
-            progress?.Report(Interlocked.Increment(ref done));
+            progress?.Advance();
         });
         var elapsed = Stopwatch.GetElapsedTime(started);
         progress?.Dispose();
@@ -136,11 +135,15 @@ internal sealed class ProgressBar(int total) : IDisposable
     private readonly Lock _gate = new();
     private int _last = -1;
 
-    public void Report(int done)
+    private int _done;
+
+    /// <summary>One more image is done. The count is taken under the lock, so the bar never goes back.</summary>
+    public void Advance()
     {
-        var percent = done * 100 / Math.Max(total, 1);
         lock (_gate)
         {
+            var done = ++_done;
+            var percent = done * 100 / Math.Max(total, 1);
             if (percent == _last)
             {
                 return;

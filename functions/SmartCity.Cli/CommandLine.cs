@@ -12,6 +12,7 @@ internal static class CommandLine
           smartcity classify <files or folders>... [--model vehicle-type] [--version N] [--top 3] [--json] [--models <folder>]
           smartcity replay <folder or files>... [--camera cam-local] [--container camera-images] [--storage <connection string>]
                            [--host http://localhost:7071/] [--key <blobs_extension key>] [--no-notify]
+                           [--captured-at name|none|<ISO 8601 time>]
           smartcity train-vehicle-type [--data ../shared/data/vehicles] [--out models/vehicle-type/1] [--models <folder>]
           smartcity train-traffic-scene [--data ../shared/data/traffic-cameras] [--out models/traffic-scene/1] [--models <folder>]
           smartcity evaluate-stale [--data ../shared/data/traffic-cameras] [--model traffic-scene] [--threshold D]

@@ -97,7 +97,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         Assert.Equal("FP32", input.GetProperty("datatype").GetString());
         Assert.Equal([-1L, 3, 4, 4], input.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
         var output = json.GetProperty("outputs")[0];
-        Assert.Equal("logits", output.GetProperty("name").GetString());
+        Assert.Equal("probabilities", output.GetProperty("name").GetString());
         Assert.Equal([-1L, 3], output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
     }
 
@@ -124,7 +124,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
 
         Assert.Equal(200, response.Status);
         Assert.Equal("Input247", response.Json.GetProperty("inputs")[0].GetProperty("name").GetString());
-        Assert.Equal("logits", response.Json.GetProperty("outputs")[0].GetProperty("name").GetString());
+        Assert.Equal("probabilities", response.Json.GetProperty("outputs")[0].GetProperty("name").GetString());
         Assert.Equal([-1L, 6], response.Json.GetProperty("outputs")[0].GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
     }
 
@@ -151,7 +151,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
             {
               "id" : "42",
               "inputs" : [ { "name" : "pixels", "shape" : [ 2, 3, 4, 4 ], "datatype" : "FP32", "data" : {{JsonSerializer.Serialize(RedThenBlue())}} } ],
-              "outputs" : [ { "name" : "logits" } ]
+              "outputs" : [ { "name" : "probabilities" } ]
             }
             """;
         var response = await Infer(json);
@@ -162,7 +162,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         Assert.Equal("channel-logits", body.GetProperty("model_name").GetString());
         Assert.Equal("2", body.GetProperty("model_version").GetString());
         var output = body.GetProperty("outputs")[0];
-        Assert.Equal("logits", output.GetProperty("name").GetString());
+        Assert.Equal("probabilities", output.GetProperty("name").GetString());
         Assert.Equal("FP32", output.GetProperty("datatype").GetString());
         Assert.Equal([2L, 3], output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
         var data = output.GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray();
@@ -202,7 +202,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     {
         var json = $$$"""
             {"id":"7","inputs":[{"name":"pixels","shape":[2,3,4,4],"datatype":"FP32","data":{{{JsonSerializer.Serialize(RedThenBlue())}}}}],
-             "outputs":[{"name":"logits","parameters":{"classification":2}}]}
+             "outputs":[{"name":"probabilities","parameters":{"classification":2}}]}
             """;
         var response = await Infer(json);
 
@@ -225,7 +225,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     {
         var red = Convert.ToBase64String(TestSupport.Solid(SKColors.Red));
         var blue = Convert.ToBase64String(TestSupport.Solid(SKColors.Blue));
-        var json = $$$"""{"inputs":[{"name":"pixels","shape":[2],"datatype":"BYTES","data":["{{{red}}}","{{{blue}}}"]}],"outputs":[{"name":"logits","parameters":{"classification":1}}]}""";
+        var json = $$$"""{"inputs":[{"name":"pixels","shape":[2],"datatype":"BYTES","data":["{{{red}}}","{{{blue}}}"]}],"outputs":[{"name":"probabilities","parameters":{"classification":1}}]}""";
         var response = await Infer(json);
 
         Assert.Equal(200, response.Status);
@@ -258,8 +258,8 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     [InlineData("""{"inputs":[{"name":"pixels","shape":[1,3,4,5],"datatype":"FP32","data":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}]}""", "[-1,3,4,4]")]
     [InlineData("""{"inputs":[]}""", "exactly one input")]
     [InlineData("""{"inputs":[{"name":"pixels","shape":[1],"datatype":"BYTES","data":["%%%"]}]}""", "Image 0")]
-    [InlineData("""{"inputs":[{"name":"pixels","shape":[1],"datatype":"BYTES","data":["AAAA"]}],"outputs":[{"name":"probabilities"}]}""", "has output 'logits'")]
-    [InlineData("""{"inputs":[{"name":"pixels","shape":[1],"datatype":"BYTES","data":["AAAA"]}],"outputs":[{"name":"logits","parameters":{"classification":0}}]}""", "classification")]
+    [InlineData("""{"inputs":[{"name":"pixels","shape":[1],"datatype":"BYTES","data":["AAAA"]}],"outputs":[{"name":"logits"}]}""", "has output 'probabilities'")]
+    [InlineData("""{"inputs":[{"name":"pixels","shape":[1],"datatype":"BYTES","data":["AAAA"]}],"outputs":[{"name":"probabilities","parameters":{"classification":0}}]}""", "classification")]
     [InlineData("""{"inputs": [""", "malformed")]
     public async Task A_bad_inference_request_is_a_400_with_an_error_object(string json, string detail)
     {

@@ -13,13 +13,12 @@ internal static class HeadTraining
     {
         var model = engine.Repository.Get(backbone);
         var result = new float[files.Count][];
-        var done = 0;
         using var progress = Console.IsErrorRedirected ? null : new ProgressBar(files.Count);
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             var prediction = await engine.PredictAsync(model, await File.ReadAllBytesAsync(files[i], ct), 0, 0f, ct);
             result[i] = prediction.Scores;
-            progress?.Report(Interlocked.Increment(ref done));
+            progress?.Advance();
         });
         return result;
     }

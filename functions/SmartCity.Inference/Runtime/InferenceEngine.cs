@@ -260,8 +260,19 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         var outputWidth = model.Task == ModelTask.ImageClassification ? pipeline.Labels.Count : GetSession(model).OutputItemLength;
         var input = ItemShape(pipeline);
         input[0] = -1;
-        return new ModelSignature(pipeline.InputName, input, pipeline.OutputName, [-1, outputWidth], pipeline.Labels);
+        return new ModelSignature(pipeline.InputName, input, ServedOutputName(pipeline), [-1, outputWidth], pipeline.Labels);
     }
+
+    /// <summary>
+    /// The name the primary output is served under. A classifier answers probabilities whatever
+    /// its ONNX output holds (logits get a softmax, a ZipMap is unpacked), so its output is called
+    /// <c>probabilities</c>; a model with several heads keeps the head names, and an embedding its ONNX name.
+    /// </summary>
+    private static string ServedOutputName(ModelPipeline pipeline) =>
+        pipeline.Model.Heads.Count == 1 && pipeline.Model.Heads[0].Kind != OutputKind.Embedding ? ProbabilitiesOutputName : pipeline.OutputName;
+
+    /// <summary>The served name of a single-head classifier's output.</summary>
+    public const string ProbabilitiesOutputName = "probabilities";
 
     /// <summary>The shape of one request's input: [1, C, H, W] (or NHWC), with a regions axis after the batch for tiled models.</summary>
     private static long[] ItemShape(ModelPipeline pipeline)
