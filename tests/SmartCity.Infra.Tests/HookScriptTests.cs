@@ -9,6 +9,8 @@ public partial class HookScriptTests
     [Theory]
     [InlineData("scripts/postdeploy-eventgrid.sh", 3)]
     [InlineData("scripts/postdeploy-eventgrid.ps1", 3)]
+    [InlineData("scripts/preprovision-principal-type.sh", 1)]
+    [InlineData("scripts/preprovision-principal-type.ps1", 1)]
     public void Every_az_command_in_a_hook_names_the_subscription(string script, int expectedCommands)
     {
         var commands = AzCommands(File.ReadAllText(Repository.PathOf(script.Split('/'))));
@@ -55,6 +57,8 @@ public partial class HookScriptTests
     [Theory]
     [InlineData("scripts/postdeploy-eventgrid.sh")]
     [InlineData("scripts/postdeploy-eventgrid.ps1")]
+    [InlineData("scripts/preprovision-principal-type.sh")]
+    [InlineData("scripts/preprovision-principal-type.ps1")]
     public void Hook_never_throws_azs_error_output_away(string script)
     {
         var text = File.ReadAllText(Repository.PathOf(script.Split('/')));
