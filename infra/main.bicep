@@ -26,13 +26,16 @@ param resourceGroupName string = ''
 @description('Object ID of the deploying user or service principal (azd sets AZURE_PRINCIPAL_ID); empty for none.')
 param principalId string = ''
 
-@description('Type of principalId.')
+// A role assignment whose principalType does not match the principal fails (UnmatchedPrincipalType),
+// so an unknown type is left out and Azure looks the principal up itself.
+@description('Type of principalId: User, ServicePrincipal or Group; empty when unknown (the assignments then leave principalType out). The azd preprovision hook sets AZURE_PRINCIPAL_TYPE from the az login.')
 @allowed([
+  ''
   'User'
   'ServicePrincipal'
   'Group'
 ])
-param principalType string = 'User'
+param principalType string = ''
 
 @description('Grant principalId the same storage data and metrics publisher roles as the app, for testing and debugging.')
 param allowUserIdentityPrincipal bool = true
@@ -62,8 +65,8 @@ param blobSoftDeleteRetentionDays int = 7
 ])
 param instanceMemoryMB int = 2048
 
-@description('Maximum number of instances the app scales out to.')
-@minValue(40)
+@description('Maximum number of instances the app scales out to (Flex Consumption allows 1 to 1000).')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 

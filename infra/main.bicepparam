@@ -5,7 +5,10 @@ using './main.bicep'
 param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'dev')
 param location = readEnvironmentVariable('AZURE_LOCATION', 'eastus2')
 param principalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
-param principalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User')
+// User, ServicePrincipal or Group. The preprovision hook (scripts/preprovision-principal-type.*)
+// sets it from `az account show` when it is not set; empty (unknown) leaves principalType out of
+// the deploying principal's role assignments, so a service principal is never sent as a User.
+param principalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', '')
 param resourceGroupName = readEnvironmentVariable('AZURE_RESOURCE_GROUP', '')
 
 // Optional knobs: `azd env set <NAME> <value>` before `azd provision` to change them.

@@ -53,8 +53,8 @@ param runtimeVersion string = '10.0'
 ])
 param instanceMemoryMB int = 2048
 
-@description('Maximum number of instances the app scales out to.')
-@minValue(40)
+@description('Maximum number of instances the app scales out to (Flex Consumption allows 1 to 1000).')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 

@@ -12,13 +12,14 @@ param appPrincipalId string
 @description('Principal ID of the deploying user or service principal; empty for none.')
 param userPrincipalId string = ''
 
-@description('Type of userPrincipalId.')
+@description('Type of userPrincipalId; empty when unknown, and then the assignments leave principalType out so Azure resolves it (a wrong type fails the assignment).')
 @allowed([
+  ''
   'User'
   'ServicePrincipal'
   'Group'
 ])
-param userPrincipalType string = 'User'
+param userPrincipalType string = ''
 
 @description('Also grant the data roles to userPrincipalId, so the developer can upload images and read results with their own Entra ID account.')
 param allowUserIdentityPrincipal bool = true
@@ -36,6 +37,9 @@ var storageRoleIds = [
 ]
 
 var grantUser = allowUserIdentityPrincipal && !empty(userPrincipalId)
+
+// null leaves the property out of the request.
+var userPrincipalTypeOrNull = empty(userPrincipalType) ? null : userPrincipalType
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -77,7 +81,7 @@ resource userStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
       principalId: userPrincipalId
-      principalType: userPrincipalType
+      principalType: userPrincipalTypeOrNull
     }
   }
 ]
@@ -89,7 +93,7 @@ resource userMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-0
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
     principalId: userPrincipalId
-    principalType: userPrincipalType
+    principalType: userPrincipalTypeOrNull
   }
 }
 

@@ -12,7 +12,13 @@ internal static partial class Bicep
     public static string Executable => LazyExecutable.Value;
 
     /// <summary>Runs bicep with the given arguments and returns its exit code and combined output.</summary>
-    public static BicepResult Run(params string[] arguments)
+    public static BicepResult Run(params string[] arguments) => RunWithEnvironment(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>
+    /// Runs bicep with some environment variables set (a value) or removed (null), e.g. the ones
+    /// readEnvironmentVariable() in a .bicepparam file reads.
+    /// </summary>
+    public static BicepResult RunWithEnvironment(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -28,6 +34,17 @@ internal static partial class Bicep
         // No telemetry, no update checks: the machine may have no way out.
         start.Environment["BICEP_TRACING_ENABLED"] = "false";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
 
         using var process = Process.Start(start)
             ?? throw new InvalidOperationException($"Could not start {Executable}.");

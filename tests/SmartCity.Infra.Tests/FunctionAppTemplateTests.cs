@@ -60,6 +60,17 @@ public class FunctionAppTemplateTests(CompiledTemplates compiled)
         Assert.Equal("0", compiled.Main.Parameters["alwaysReadyHttpInstances"]?["defaultValue"]?.ToJsonString());
     }
 
+    [Fact]
+    public void Maximum_instance_count_accepts_the_whole_Flex_Consumption_range_of_1_to_1000()
+    {
+        foreach (var template in new[] { compiled.Main, Site.Template })
+        {
+            var parameter = template.Parameters["maximumInstanceCount"]!;
+            Assert.Equal(1, (int?)parameter["minValue"]);
+            Assert.Equal(1000, (int?)parameter["maxValue"]);
+        }
+    }
+
     [Theory]
     [InlineData("AzureWebJobsStorage")]
     [InlineData("CameraStorage")]

@@ -73,6 +73,44 @@ public partial class RbacTemplateTests(CompiledTemplates compiled)
         Assert.Contains("parameters('allowUserIdentityPrincipal')", (string?)compiled.Main.SelfAndModules().Single(t => t.Name == "rbac").Variables["grantUser"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void App_identity_assignments_are_of_type_ServicePrincipal()
+    {
+        var app = Assignments()
+            .Where(a => (string?)a.Json["properties"]!["principalId"] == "[parameters('appPrincipalId')]")
+            .ToList();
+
+        Assert.NotEmpty(app);
+        Assert.All(app, a => Assert.Equal("ServicePrincipal", (string?)a.Json["properties"]!["principalType"]));
+    }
+
+    [Fact]
+    public void Deploying_principal_assignments_leave_principalType_out_when_the_type_is_unknown()
+    {
+        var rbac = compiled.Main.SelfAndModules().Single(t => t.Name == "rbac");
+        var user = Assignments()
+            .Where(a => (string?)a.Json["properties"]!["principalId"] == "[parameters('userPrincipalId')]")
+            .ToList();
+
+        Assert.NotEmpty(user);
+        foreach (var assignment in user)
+        {
+            var type = (string?)assignment.Json["properties"]!["principalType"];
+            var expression = type is ['[', .. var name, ']'] && name.StartsWith("variables('", StringComparison.Ordinal)
+                ? (string?)rbac.Variables[name["variables('".Length..^"')".Length]]
+                : type;
+            Assert.Equal("[if(empty(parameters('userPrincipalType')), null(), parameters('userPrincipalType'))]", expression);
+        }
+
+        // Unknown ('') is the default all the way from main.bicep, never 'User'.
+        Assert.Equal("", (string?)compiled.Main.Parameters["principalType"]!["defaultValue"]);
+        Assert.Equal("", (string?)rbac.Parameters["userPrincipalType"]!["defaultValue"]);
+        Assert.Equal("[parameters('principalType')]", (string?)rbac.SuppliedParameters!["userPrincipalType"]!["value"]);
+        Assert.Equal(
+            ["", "User", "ServicePrincipal", "Group"],
+            compiled.Main.Parameters["principalType"]!["allowedValues"]!.AsArray().Select(v => (string?)v));
+    }
+
     private IEnumerable<ArmResource> Assignments() => compiled.Main.ResourcesOfType("Microsoft.Authorization/roleAssignments");
 
     /// <summary>Role definition GUIDs an assignment (or assignment loop) grants.</summary>

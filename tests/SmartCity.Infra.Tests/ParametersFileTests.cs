@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+
+namespace SmartCity.Infra.Tests;
+
+/// <summary>infra/main.bicepparam evaluated by bicep build-params with a chosen azd environment.</summary>
+public class ParametersFileTests
+{
+    [Fact]
+    public void Principal_type_is_empty_not_User_when_the_environment_does_not_say()
+    {
+        var parameters = BuildParameters(("AZURE_PRINCIPAL_TYPE", null));
+
+        Assert.Equal("", (string?)parameters["principalType"]?["value"]);
+    }
+
+    [Theory]
+    [InlineData("User")]
+    [InlineData("ServicePrincipal")]
+    [InlineData("Group")]
+    public void Principal_type_comes_from_AZURE_PRINCIPAL_TYPE(string principalType)
+    {
+        var parameters = BuildParameters(("AZURE_PRINCIPAL_TYPE", principalType));
+
+        Assert.Equal(principalType, (string?)parameters["principalType"]?["value"]);
+    }
+
+    [Fact]
+    public void The_account_type_az_prints_is_not_a_principal_type_and_fails_the_build()
+    {
+        // az account show says 'user'; the hook must map it to 'User' (ARM's spelling).
+        var result = Bicep.RunWithEnvironment(
+            new Dictionary<string, string?> { ["AZURE_PRINCIPAL_TYPE"] = "user" },
+            "build-params", Path.Combine(Repository.Infra, "main.bicepparam"), "--stdout");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("'ServicePrincipal' | 'User'", result.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The "parameters" object build-params produces, with the given variables set or (null) removed.</summary>
+    private static JsonObject BuildParameters(params (string Name, string? Value)[] environment)
+    {
+        var result = Bicep.RunWithEnvironment(
+            environment.ToDictionary(e => e.Name, e => e.Value),
+            "build-params", Path.Combine(Repository.Infra, "main.bicepparam"), "--stdout");
+        Assert.True(result.ExitCode == 0, $"bicep build-params failed:\n{result.Stderr}");
+
+        var output = JsonNode.Parse(result.Stdout)!;
+        var parametersJson = JsonNode.Parse((string)output["parametersJson"]!)!;
+        return parametersJson["parameters"]!.AsObject();
+    }
+}
