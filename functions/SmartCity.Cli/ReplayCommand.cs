@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using SmartCity.Inference.Cameras;
+using SmartCity.Cameras;
+using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Cli;
 

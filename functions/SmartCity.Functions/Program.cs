@@ -1,13 +1,12 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
-using SmartCity.Functions.Cameras;
+using SmartCity.Cameras;
 using SmartCity.Functions.Http;
 using SmartCity.Functions.Infrastructure;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddTelemetry();
-builder.AddInference();
+builder.Services.AddCameraPipeline(); // and the inference engine it runs on
 builder.AddHttpApi();
-builder.AddCameraPipeline();
 builder.Build().Run();

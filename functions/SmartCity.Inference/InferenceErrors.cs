@@ -1,8 +1,10 @@
 namespace SmartCity.Inference;
 
 /// <summary>
-/// Base of every failure a caller can cause or an operator can fix. The HTTP layer maps each
-/// kind to a status code and the blob pipeline to a rejection reason, using <see cref="Code"/>.
+/// Root of every failure a caller can cause or an operator can fix, in the engine and in the
+/// libraries over it (cameras, training). The HTTP layer maps each <see cref="Code"/> to a
+/// status, and the camera pipeline records image problems (<see cref="ImageProblemException"/>)
+/// as rejections.
 /// </summary>
 public abstract class InferenceException(string code, string message, Exception? inner = null) : Exception(message, inner)
 {
@@ -39,21 +41,27 @@ public sealed class ModelLoadException(string model, string file, string problem
     public string File { get; } = file;
 }
 
+/// <summary>
+/// The image itself is the problem: no retry can fix it. The HTTP API answers 4xx naming the
+/// image; the camera pipeline records a rejection instead of retrying.
+/// </summary>
+public abstract class ImageProblemException(string code, string message) : InferenceException(code, message);
+
 /// <summary>The image has no bytes.</summary>
 public sealed class EmptyImageException()
-    : InferenceException("empty-image", "The image is empty (zero bytes).");
+    : ImageProblemException("empty-image", "The image is empty (zero bytes).");
 
 /// <summary>The bytes are not an image format the engine reads (JPEG, PNG, WebP, BMP, GIF).</summary>
 public sealed class UnsupportedImageFormatException()
-    : InferenceException("unsupported-format", "The data is not a JPEG, PNG, WebP, BMP or GIF image.");
+    : ImageProblemException("unsupported-format", "The data is not a JPEG, PNG, WebP, BMP or GIF image.");
 
 /// <summary>The header names a supported format, but the image cannot be decoded.</summary>
 public sealed class CorruptImageException(string detail)
-    : InferenceException("corrupt-image", $"The image is corrupt or truncated: {detail}.");
+    : ImageProblemException("corrupt-image", $"The image is corrupt or truncated: {detail}.");
 
 /// <summary>The image has more pixels than the configured limit. Raised from the header, before decoding.</summary>
 public sealed class ImageTooLargeException(int width, int height, long limit)
-    : InferenceException("too-many-pixels", $"The image is {width}x{height} ({(long)width * height} pixels), over the limit of {limit} pixels.")
+    : ImageProblemException("too-many-pixels", $"The image is {width}x{height} ({(long)width * height} pixels), over the limit of {limit} pixels.")
 {
     public int Width { get; } = width;
 

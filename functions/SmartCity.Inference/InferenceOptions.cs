@@ -11,26 +11,27 @@ public sealed class InferenceOptions
     public string? ModelsPath { get; set; }
 
     /// <summary>Images with more pixels than this are refused from their header, before decoding.</summary>
-    [Range(1, 500_000_000)]
+    [SettingRange(1d, 500_000_000d, ErrorMessage = "Inference:MaxPixels must be between {1} and {2}.")]
     public long MaxPixels { get; set; } = 40_000_000;
 
     /// <summary>Threads ONNX Runtime uses inside one operator; 0 lets it use every core.</summary>
-    [Range(0, 256)]
+    [SettingRange(0, 256, ErrorMessage = "Inference:IntraOpThreads must be between {1} and {2}.")]
     public int IntraOpThreads { get; set; }
 
     /// <summary>Most requests the dynamic batcher puts in one <c>Run</c> (Triton's <c>max_batch_size</c>).</summary>
-    [Range(1, 256)]
+    [SettingRange(1, 256, ErrorMessage = "Inference:MaxBatchSize must be between {1} and {2}.")]
     public int MaxBatchSize { get; set; } = 16;
 
     /// <summary>Longest a request waits for others to join its batch (Triton's <c>max_queue_delay_microseconds</c>, in ms).</summary>
-    [Range(0, 1000)]
+    [SettingRange(0, 1000, ErrorMessage = "Inference:MaxQueueDelayMs must be between {1} and {2}.")]
     public int MaxQueueDelayMs { get; set; } = 4;
 
     /// <summary>Requests that may wait per model before new ones are refused (HTTP 429/503, blob retry).</summary>
-    [Range(1, 100_000)]
+    [SettingRange(1, 100_000, ErrorMessage = "Inference:MaxQueueLength must be between {1} and {2}.")]
     public int MaxQueueLength { get; set; } = 256;
 
     /// <summary>Comma-separated models loaded and warmed in the background at start; readiness waits for them.</summary>
+    [RegularExpression(@"^\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?$", ErrorMessage = "Inference:WarmUpModels must be a comma-separated list of model names.")]
     public string WarmUpModels { get; set; } = string.Empty;
 
     /// <summary>Decode JPEGs at the smallest codec scale that covers the model input. Turn off only to measure.</summary>

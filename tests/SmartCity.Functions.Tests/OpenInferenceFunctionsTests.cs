@@ -19,7 +19,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _engine = TestSupport.FixtureEngine();
-        _functions = new OpenInferenceFunctions(new OpenInferenceApi(_engine, TestSupport.HttpOptions()));
+        _functions = new OpenInferenceFunctions(new OpenInferenceHandler(_engine, TestSupport.HttpOptions()));
         return Task.CompletedTask;
     }
 
@@ -68,7 +68,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         Assert.True(liveResponse.Json.GetProperty("live").GetBoolean());
 
         await using var engine = TestSupport.FixtureEngine(o => o.WarmUpModels = "channel-logits");
-        var functions = new OpenInferenceFunctions(new OpenInferenceApi(engine, TestSupport.HttpOptions()));
+        var functions = new OpenInferenceFunctions(new OpenInferenceHandler(engine, TestSupport.HttpOptions()));
         var before = Request("GET", "/api/v2/health/ready");
         var beforeResponse = await InvokeAsync(before, () => functions.V2ServerReady(before.Request));
         Assert.Equal(400, beforeResponse.Status);
@@ -105,7 +105,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     public async Task Model_metadata_of_the_real_backbone_reports_its_224_pixel_input()
     {
         await using var engine = TestSupport.BundledEngine();
-        var functions = new OpenInferenceFunctions(new OpenInferenceApi(engine, TestSupport.HttpOptions()));
+        var functions = new OpenInferenceFunctions(new OpenInferenceHandler(engine, TestSupport.HttpOptions()));
         var context = Request("GET", "/api/v2/models/resnet18-embedding/versions/1");
         var response = await InvokeAsync(context, () => functions.V2ModelVersionMetadata(context.Request, "resnet18-embedding", "1"));
 
@@ -118,7 +118,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     public async Task The_vehicle_type_head_is_described_by_its_backbone_input_and_its_own_output()
     {
         await using var engine = TestSupport.BundledEngine();
-        var functions = new OpenInferenceFunctions(new OpenInferenceApi(engine, TestSupport.HttpOptions()));
+        var functions = new OpenInferenceFunctions(new OpenInferenceHandler(engine, TestSupport.HttpOptions()));
         var context = Request("GET", "/api/v2/models/vehicle-type");
         var response = await InvokeAsync(context, () => functions.V2ModelMetadata(context.Request, "vehicle-type"));
 
@@ -188,12 +188,12 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     public void Classification_strings_follow_Tritons_example()
     {
         // extension_classification.md: output0 = [1.1, 3.3, 0.5, 2.4], classification 2 -> ["3.3:1", "2.4:3"].
-        var plain = OpenInferenceApi.Classify("output0", [[1.1f, 3.3f, 0.5f, 2.4f]], [], 2);
+        var plain = OpenInferenceHandler.Classify("output0", [[1.1f, 3.3f, 0.5f, 2.4f]], [], 2);
         Assert.Equal("BYTES", plain.Datatype);
         Assert.Equal([1L, 2], plain.Shape);
         Assert.Equal(["3.3:1", "2.4:3"], (string[])plain.Data);
 
-        var labelled = OpenInferenceApi.Classify("output0", [[1.1f, 3.3f, 0.5f, 2.4f]], ["index_0_label", "index_1_label", "index_2_label", "index_3_label"], 2);
+        var labelled = OpenInferenceHandler.Classify("output0", [[1.1f, 3.3f, 0.5f, 2.4f]], ["index_0_label", "index_1_label", "index_2_label", "index_3_label"], 2);
         Assert.Equal(["3.3:1:index_1_label", "2.4:3:index_3_label"], (string[])labelled.Data);
     }
 
@@ -239,7 +239,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     public async Task A_BYTES_input_to_the_real_backbone_returns_a_512_value_embedding()
     {
         await using var engine = TestSupport.BundledEngine();
-        var functions = new OpenInferenceFunctions(new OpenInferenceApi(engine, TestSupport.HttpOptions()));
+        var functions = new OpenInferenceFunctions(new OpenInferenceHandler(engine, TestSupport.HttpOptions()));
         var car = Convert.ToBase64String(File.ReadAllBytes(TestSupport.Sample("vehicles/car106.jpg")));
         var context = Json("POST", "/api/v2/models/resnet18-embedding/infer", $$"""{"inputs":[{"name":"Input247","shape":[1],"datatype":"BYTES","data":["{{car}}"]}]}""");
         var response = await InvokeAsync(context, () => functions.V2Infer(context.Request, "resnet18-embedding"));
@@ -308,7 +308,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         Assert.Equal(415, textResponse.Status);
         Assert.True(textResponse.Json.TryGetProperty("error", out _));
 
-        var small = new OpenInferenceFunctions(new OpenInferenceApi(_engine, TestSupport.HttpOptions(maxBodyBytes: 1024)));
+        var small = new OpenInferenceFunctions(new OpenInferenceHandler(_engine, TestSupport.HttpOptions(maxBodyBytes: 1024)));
         var big = Json("POST", "/api/v2/models/channel-logits/infer", $$"""{"inputs":[{"name":"pixels","shape":[2,3,4,4],"datatype":"FP32","data":{{JsonSerializer.Serialize(new float[4000])}}}]}""");
         var bigResponse = await InvokeAsync(big, () => small.V2Infer(big.Request, "channel-logits"));
         Assert.Equal(413, bigResponse.Status);

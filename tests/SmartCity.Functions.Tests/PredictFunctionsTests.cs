@@ -15,7 +15,7 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _engine = TestSupport.FixtureEngine();
-        _functions = new PredictFunctions(new PredictionApi(_engine, TestSupport.HttpOptions()));
+        _functions = new PredictFunctions(new PredictHandler(_engine, TestSupport.HttpOptions()));
         return Task.CompletedTask;
     }
 
@@ -194,7 +194,7 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
     [Fact]
     public async Task Predict_returns_413_past_the_body_limit_and_stops_reading()
     {
-        var functions = new PredictFunctions(new PredictionApi(_engine, TestSupport.HttpOptions(maxBodyBytes: 2048)));
+        var functions = new PredictFunctions(new PredictHandler(_engine, TestSupport.HttpOptions(maxBodyBytes: 2048)));
         var body = new byte[64 * 1024];
         var stream = new CountingStream(body);
         var context = Request("POST", "/api/models/channel-logits/predict", contentType: "image/png");
@@ -220,7 +220,7 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
     public async Task Predict_returns_422_for_an_image_with_too_many_pixels()
     {
         await using var engine = TestSupport.FixtureEngine(o => o.MaxPixels = 100);
-        var functions = new PredictFunctions(new PredictionApi(engine, TestSupport.HttpOptions()));
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
         var context = Request("POST", "/api/models/channel-logits/predict", TestSupport.Solid(SKColors.Red, size: 11), "image/png");
         var response = await InvokeAsync(context, () => functions.Predict(context.Request, "channel-logits"));
 
@@ -236,7 +236,7 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
         // tens of milliseconds, while the other five are decoded and submitted within a few.
         await using var engine = TestSupport.BundledEngine(o => { o.MaxBatchSize = 1; o.MaxQueueLength = 1; o.MaxQueueDelayMs = 0; });
         await engine.WarmUpAsync(engine.Repository.Get("resnet18-embedding"));
-        var functions = new PredictFunctions(new PredictionApi(engine, TestSupport.HttpOptions()));
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
         var image = File.ReadAllBytes(TestSupport.Sample("vehicles/car106.jpg"));
         var (body, contentType) = await TestSupport.Multipart([.. Enumerable.Range(0, 6).Select(i => ($"car{i}.jpg", image))]);
         var context = Request("POST", "/api/models/resnet18-embedding/predict", body, contentType);
@@ -251,7 +251,7 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
     public async Task The_vehicle_type_model_labels_a_car_crop_through_the_function()
     {
         await using var engine = TestSupport.BundledEngine();
-        var functions = new PredictFunctions(new PredictionApi(engine, TestSupport.HttpOptions()));
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
         var context = Request("POST", "/api/models/vehicle-type/predict", File.ReadAllBytes(TestSupport.Sample("vehicles/car106.jpg")), "image/jpeg", "top=6");
         var response = await InvokeAsync(context, () => functions.Predict(context.Request, "vehicle-type"));
 

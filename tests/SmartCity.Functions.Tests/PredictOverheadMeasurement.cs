@@ -25,7 +25,7 @@ public sealed class PredictOverheadMeasurement(ITestOutputHelper output)
         Skip.IfNot(Environment.GetEnvironmentVariable("MEASURE") == "1", "Set MEASURE=1 to measure.");
         var frame = File.ReadAllBytes(Directory.GetFiles(Path.Combine(TestPaths.Samples, "traffic-cameras"), "*.jpg").Order(StringComparer.Ordinal).First());
         await using var engine = TestSupport.BundledEngine();
-        var functions = new PredictFunctions(new PredictionApi(engine, TestSupport.HttpOptions()));
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
 
         async Task ThroughFunction()
         {

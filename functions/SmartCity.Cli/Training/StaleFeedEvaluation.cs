@@ -1,6 +1,7 @@
 using System.Globalization;
 using SkiaSharp;
-using SmartCity.Inference.Cameras;
+using SmartCity.Cameras;
+using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Cli.Training;
 

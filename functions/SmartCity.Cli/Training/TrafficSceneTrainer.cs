@@ -1,3 +1,4 @@
+using SmartCity.Training;
 using System.Diagnostics;
 using System.Drawing;
 using System.Globalization;

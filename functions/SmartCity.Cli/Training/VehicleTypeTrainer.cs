@@ -1,3 +1,4 @@
+using SmartCity.Training;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -34,7 +35,8 @@ internal static class VehicleTypeTrainer
         Console.WriteLine($"{files.Count} images in {labels.Count} classes: {string.Join(", ", labels)}");
         await using var engine = EngineFactory.Create(arguments);
         var started = Stopwatch.GetTimestamp();
-        var embeddings = await HeadTraining.EmbedAsync(engine, files);
+        using var progress = Console.IsErrorRedirected ? null : new ProgressBar(files.Count);
+        var embeddings = await HeadTraining.EmbedAsync(engine, files, imageDone: progress is null ? null : progress.Advance);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Embedded in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
 
         // 20% held out for the report; the regularisation is chosen on a validation split of the rest.

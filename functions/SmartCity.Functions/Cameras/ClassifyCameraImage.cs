@@ -2,7 +2,8 @@ using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SmartCity.Inference.Cameras;
+using SmartCity.Cameras;
+using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Functions.Cameras;
 

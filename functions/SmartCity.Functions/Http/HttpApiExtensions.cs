@@ -1,6 +1,8 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 
 namespace SmartCity.Functions.Http;
@@ -10,13 +12,11 @@ public static class HttpApiExtensions
     /// <summary>HTTP API settings (validated at start), the request/response mappers the functions call, and the error middleware.</summary>
     public static IHostApplicationBuilder AddHttpApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HttpApiOptions>()
-            .BindConfiguration(HttpApiOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<PredictionApi>();
+        builder.Services.AddOptions<HttpApiOptions>().BindConfiguration(HttpApiOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpApiOptions>, HttpApiOptionsValidator>());
+        builder.Services.AddSingleton<PredictHandler>();
         builder.Services.AddSingleton<ModelCatalog>();
-        builder.Services.AddSingleton<OpenInference.OpenInferenceApi>();
+        builder.Services.AddSingleton<OpenInference.OpenInferenceHandler>();
         if (builder is FunctionsApplicationBuilder functions)
         {
             functions.UseWhen<ProblemDetailsMiddleware>(context => context.FunctionDefinition.InputBindings.Values.Any(b => b.Type == "httpTrigger"));

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SmartCity.Inference;
 
 namespace SmartCity.Functions.Http;
 
@@ -11,6 +12,6 @@ public sealed class HttpApiOptions
     /// Largest request body read, in bytes (default 10 MB). Reading stops at the limit with a
     /// 413. Keep it under the host's own limit (about 30 MB), which answers with a 500 instead.
     /// </summary>
-    [Range(1024, 25 * 1024 * 1024)]
+    [SettingRange(1024d, 26_214_400d, ErrorMessage = "Http:MaxBodyBytes must be between {1} and {2}.")]
     public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
 }

@@ -8,7 +8,7 @@ namespace SmartCity.Functions.Http;
 /// <c>POST /api/models/{model}[/versions/{version}]/predict</c>: classify or embed a raw image,
 /// a multipart form of images or JSON with base64 images. Errors are mapped by <see cref="ProblemMapping"/>.
 /// </summary>
-public sealed class PredictFunctions(PredictionApi api)
+public sealed class PredictFunctions(PredictHandler api)
 {
     [Function(nameof(Predict))]
     public async Task<IActionResult> Predict(

@@ -19,7 +19,7 @@ public static class ProblemMapping
         var (status, code, title, detail, retryAfter) = exception switch
         {
             HttpApiException e => (e.Status, e.Code, e.Title, e.Message, e.RetryAfter),
-            SmartCity.Inference.Cameras.CameraQueryException e => (400, "invalid-query", "The request is malformed.", e.Message, (TimeSpan?)null),
+            SmartCity.Cameras.Storage.CameraQueryException e => (400, "invalid-query", "The request is malformed.", e.Message, (TimeSpan?)null),
             ImagePartException e => Describe(e.Inner) with { Detail = e.Message },
             InferenceException e => Describe(e),
             _ => default,

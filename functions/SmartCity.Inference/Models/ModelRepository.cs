@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace SmartCity.Inference.Models;
 
@@ -13,6 +14,12 @@ public sealed class ModelRepository
     public const string ManifestFileName = "model.json";
 
     private readonly Dictionary<string, ModelVersion[]> _models;
+
+    /// <summary>The folder of <see cref="InferenceOptions.ModelsPath"/> (the app's, through dependency injection).</summary>
+    public ModelRepository(IOptions<InferenceOptions> options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value.ResolvedModelsPath)
+    {
+    }
 
     public ModelRepository(string path)
     {

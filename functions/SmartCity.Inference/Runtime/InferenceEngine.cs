@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
 
@@ -66,6 +67,12 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private readonly Lock _warmUpGate = new();
     private volatile string? _notReadyReason = "Models are not warmed up yet.";
     private Task? _warmUp;
+
+    /// <summary>The app's engine, through dependency injection.</summary>
+    public InferenceEngine(ModelRepository repository, IOptions<InferenceOptions> options, ILogger<InferenceEngine> logger)
+        : this(repository, (options ?? throw new ArgumentNullException(nameof(options))).Value, logger)
+    {
+    }
 
     public InferenceEngine(ModelRepository repository, InferenceOptions options, ILogger<InferenceEngine>? logger = null)
     {

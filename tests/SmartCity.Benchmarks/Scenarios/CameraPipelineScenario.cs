@@ -5,7 +5,8 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartCity.Functions.Cameras;
-using SmartCity.Inference.Cameras;
+using SmartCity.Cameras;
+using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Benchmarks.Scenarios;
 

@@ -40,8 +40,8 @@ public sealed class HttpFunctionsScenario : IBenchmarkScenario
         await engine.WarmUpAsync(version, cancellationToken);
         var signature = await engine.DescribeAsync(version, cancellationToken);
         var httpOptions = Options.Create(new HttpApiOptions());
-        var predict = new PredictFunctions(new PredictionApi(engine, httpOptions));
-        var openInference = new OpenInferenceFunctions(new OpenInferenceApi(engine, httpOptions));
+        var predict = new PredictFunctions(new PredictHandler(engine, httpOptions));
+        var openInference = new OpenInferenceFunctions(new OpenInferenceHandler(engine, httpOptions));
 
         // Request bodies are built once per frame: encoding is the client's work, not the function's.
         var jpegBodies = context.Frames.Select(f => f.Bytes).ToArray();

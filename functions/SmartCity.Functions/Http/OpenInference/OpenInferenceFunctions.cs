@@ -9,14 +9,14 @@ namespace SmartCity.Functions.Http.OpenInference;
 /// (server live, server ready, model ready: the spec groups model ready with health) are
 /// anonymous, for probes; metadata and inference need a function key. Errors answer <c>{"error": "..."}</c>.
 /// </summary>
-public sealed class OpenInferenceFunctions(OpenInferenceApi api)
+public sealed class OpenInferenceFunctions(OpenInferenceHandler api)
 {
     private static OpenInferenceJsonContext Json => OpenInferenceJsonContext.Default;
 
     [Function(nameof(V2ServerMetadata))]
     public IActionResult V2ServerMetadata(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2")] HttpRequest request) =>
-        new JsonBodyResult<ServerMetadataResponse>(OpenInferenceApi.ServerMetadata(), Json.ServerMetadataResponse);
+        new JsonBodyResult<ServerMetadataResponse>(OpenInferenceHandler.ServerMetadata(), Json.ServerMetadataResponse);
 
     [Function(nameof(V2ServerLive))]
     public IActionResult V2ServerLive(

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+
+using SmartCity.Inference;
+using SmartCity.Cameras.Storage;
+
+namespace SmartCity.Cameras;
+
+/// <summary>What a camera's last frame looked like, kept in storage between invocations.</summary>
+/// <param name="ContentHash">SHA-256 of the frame's bytes, hex.</param>
+/// <param name="Embedding">The frame's L2-normalised embedding (null when the models gave none).</param>
+/// <param name="CapturedAt">When the frame was taken.</param>
+/// <param name="PictureFirstSeenAt">When the picture this frame shows was first seen (earlier than <paramref name="CapturedAt"/> while the feed is frozen).</param>
+public sealed record FrameFingerprint(string ContentHash, float[]? Embedding, DateTimeOffset CapturedAt, DateTimeOffset PictureFirstSeenAt);
+
+/// <summary>Whether a frame repeats the camera's previous picture.</summary>
+/// <param name="Stale">True when the frame is identical or nearly identical to the previous frame.</param>
+/// <param name="Reason"><c>identical-bytes</c>, <c>near-identical</c> or null.</param>
+/// <param name="Distance">Cosine distance of the embeddings (null when one is missing).</param>
+/// <param name="PictureFirstSeenAt">When the picture was first seen: the previous picture's time when stale, else this frame's.</param>
+public sealed record StaleDecision(bool Stale, string? Reason, double? Distance, DateTimeOffset PictureFirstSeenAt);
+
+/// <summary>
+/// Frozen-feed detection: a frame whose bytes equal the previous frame's (content hash), or
+/// whose embedding is within <see cref="DistanceThreshold"/> cosine distance of it (a frozen
+/// picture re-encoded), is stale. The threshold is measured on real frames by
+/// <c>smartcity evaluate-stale</c>; see models/traffic-scene/1/TRAINING.md.
+/// </summary>
+public sealed class FrozenFeedDetector(double distanceThreshold)
+{
+    /// <summary>
+    /// Default cosine-distance threshold for traffic-scene embeddings, measured on the 230 shared
+    /// frames (see models/traffic-scene/1/TRAINING.md): two different frames of one camera are at
+    /// least 0.00459 apart; a frame and its own JPEG re-encode at quality 60 at most 0.00310.
+    /// 0.0037 is about their geometric mean.
+    /// </summary>
+    public const double DefaultDistanceThreshold = 0.0037;
+
+    public double DistanceThreshold { get; } = distanceThreshold;
+
+    public static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexString(SHA256.HashData(content));
+
+    /// <summary>Cosine distance of two L2-normalised vectors (1 − dot product).</summary>
+    public static double CosineDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return double.NaN;
+        }
+
+        double dot = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+        }
+
+        return Math.Max(0, 1 - dot);
+    }
+
+    /// <summary>Compares a frame with the camera's previous one (null for the camera's first frame).</summary>
+    public StaleDecision Decide(FrameFingerprint? previous, string contentHash, float[]? embedding, DateTimeOffset capturedAt)
+    {
+        if (previous is null || previous.CapturedAt > capturedAt)
+        {
+            // First frame, or an older frame arriving late: nothing to compare with in time order.
+            return new StaleDecision(false, null, null, capturedAt);
+        }
+
+        double? distance = previous.Embedding is { } before && embedding is { } now ? CosineDistance(before, now) : null;
+        if (string.Equals(previous.ContentHash, contentHash, StringComparison.Ordinal))
+        {
+            return new StaleDecision(true, "identical-bytes", distance, previous.PictureFirstSeenAt);
+        }
+
+        if (distance is { } d && !double.IsNaN(d) && d <= DistanceThreshold)
+        {
+            return new StaleDecision(true, "near-identical", d, previous.PictureFirstSeenAt);
+        }
+
+        return new StaleDecision(false, null, distance, capturedAt);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using SmartCity.Functions.Http;
+using SmartCity.Cameras;
+using SmartCity.Cameras.Storage;
+
+namespace SmartCity.Functions.Cameras;
+
+/// <summary>Reads a camera's stored results: classifications newest first (paged) and a per-interval summary.</summary>
+public sealed class CameraResultsFunctions(CameraResultsQuery query, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary><c>GET /api/cameras/{cameraId}/classifications?from=&amp;to=&amp;label=&amp;model=&amp;top=&amp;continuationToken=</c></summary>
+    [Function("GetCameraClassifications")]
+    public async Task<IActionResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "cameras/{cameraId}/classifications")] HttpRequest request,
+        string cameraId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var q = request.Query;
+        var (from, to) = CameraResultsQuery.ParseRange(q["from"], q["to"], _time.GetUtcNow());
+        var top = CameraResultsQuery.ParseTop(q["top"]);
+        var page = await query.ListAsync(cameraId, from, to, NullIfEmpty(q["label"]), NullIfEmpty(q["model"]), top, NullIfEmpty(q["continuationToken"]), cancellationToken);
+        return new JsonBodyResult<CameraClassificationPage>(page, CameraApiJsonContext.Default.CameraClassificationPage);
+    }
+
+    /// <summary><c>GET /api/cameras/{cameraId}/summary?from=&amp;to=&amp;interval=hour|day</c></summary>
+    [Function("GetCameraSummary")]
+    public async Task<IActionResult> SummaryAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "cameras/{cameraId}/summary")] HttpRequest request,
+        string cameraId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var q = request.Query;
+        var (from, to) = CameraResultsQuery.ParseRange(q["from"], q["to"], _time.GetUtcNow());
+        var interval = CameraResultsQuery.ParseInterval(q["interval"]);
+        var summary = await query.SummarizeAsync(cameraId, from, to, interval, cancellationToken);
+        return new JsonBodyResult<CameraSummary>(summary, CameraApiJsonContext.Default.CameraSummary);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
+
+/// <summary>Source-generated camelCase JSON of the camera API.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CameraClassificationPage))]
+[JsonSerializable(typeof(CameraSummary))]
+public sealed partial class CameraApiJsonContext : JsonSerializerContext;

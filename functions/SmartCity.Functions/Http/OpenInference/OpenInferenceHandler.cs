@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using SmartCity.Inference.Models;
+using SmartCity.Inference.Runtime;
+
+namespace SmartCity.Functions.Http.OpenInference;
+
+/// <summary>
+/// The Open Inference Protocol (KServe v2) over the engine: server and model metadata, health,
+/// and <c>infer</c>. An input is either the model's own FP32 tensor, or (extension
+/// <see cref="ImageBytesExtension"/>) a BYTES tensor of base64-encoded images that the server
+/// preprocesses. An output asked for with <c>parameters.classification = k</c> is answered as
+/// Triton's classification extension does: BYTES <c>"&lt;value&gt;:&lt;index&gt;:&lt;label&gt;"</c>, shape [N, k].
+/// Errors are exceptions; <see cref="ProblemMapping"/> answers them as <c>{"error": "..."}</c>.
+/// </summary>
+public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpApiOptions> options)
+{
+    public const string ServerName = "smartcity-serverless";
+
+    /// <summary>Triton's classification extension (top-k as strings).</summary>
+    public const string ClassificationExtension = "classification";
+
+    /// <summary>Ours: a BYTES input whose elements are base64-encoded images (JPEG, PNG, WebP, BMP, GIF).</summary>
+    public const string ImageBytesExtension = "image_bytes";
+
+    /// <summary>The platform name of an ONNX Runtime model, as the spec's "Platforms" list spells it.</summary>
+    public const string Platform = "onnx_onnxv1";
+
+    public const string Fp32 = "FP32";
+    public const string Bytes = "BYTES";
+
+    public static ServerMetadataResponse ServerMetadata() =>
+        new(ServerName, typeof(OpenInferenceHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [ClassificationExtension, ImageBytesExtension]);
+
+    public bool IsServerReady => engine.NotReadyReason is null;
+
+    public ModelReadyResponse ModelReady(string model, string? version)
+    {
+        var target = engine.Repository.Get(model, version);
+        return new ModelReadyResponse(target.Name, engine.IsLoaded(target));
+    }
+
+    public async Task<ModelMetadataResponse> ModelMetadataAsync(string model, string? version, CancellationToken cancellationToken)
+    {
+        var target = engine.Repository.Get(model, version);
+        var signature = await engine.DescribeAsync(target, cancellationToken);
+        return new ModelMetadataResponse(
+            target.Name,
+            [.. engine.Repository.Versions(target.Name).Select(v => v.Version)],
+            Platform,
+            [new MetadataTensor(signature.InputName, Fp32, signature.InputShape)],
+            [new MetadataTensor(signature.OutputName, Fp32, signature.OutputShape)]);
+    }
+
+    public async Task<InferenceResponse> InferAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
+    {
+        var target = engine.Repository.Get(model, version);
+        if (!string.IsNullOrEmpty(request.ContentType)
+            && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw HttpApiException.UnsupportedMediaType(request.ContentType, "application/json");
+        }
+
+        var body = await RequestBody.ReadLimitedAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var inference = Parse(body);
+        var signature = await engine.DescribeAsync(target, cancellationToken);
+        if (inference.Inputs is not [var input])
+        {
+            throw Invalid($"Model '{target.Name}' takes exactly one input, '{signature.InputName}'; got {inference.Inputs?.Count ?? 0}.");
+        }
+
+        if (input.Name != signature.InputName)
+        {
+            throw Invalid($"Model '{target.Name}' has input '{signature.InputName}'; got '{input.Name}'.");
+        }
+
+        if (input.Shape is not { Length: > 0 } shape || shape.Any(d => d < 0))
+        {
+            throw Invalid($"Input '{input.Name}' needs a shape of non-negative dimensions.");
+        }
+
+        // Outputs are checked before anything runs.
+        var requested = (inference.Outputs is { Count: > 0 } outputs ? outputs : [new RequestOutput { Name = signature.OutputName }])
+            .Select(output => output.Name == signature.OutputName
+                ? (Name: output.Name, Classification: ReadClassificationCount(output))
+                : throw Invalid($"Model '{target.Name}' has output '{signature.OutputName}'; got '{output.Name}'."))
+            .ToList();
+
+        var (rows, labels) = input.Datatype switch
+        {
+            Fp32 => (await engine.InferTensorAsync(target, ReadFloats(input, shape), shape, cancellationToken), signature.Labels),
+            Bytes => await InferImagesAsync(target, input, shape, cancellationToken),
+            _ => throw Invalid($"Input '{input.Name}' must have datatype {Fp32} (the model's tensor, shape [{string.Join(",", signature.InputShape)}]) or {Bytes} (base64-encoded images); got '{input.Datatype}'."),
+        };
+
+        var answers = new List<ResponseOutput>(requested.Count);
+        foreach (var (output, count) in requested)
+        {
+            answers.Add(count is { } k ? Classify(output, rows, labels, k) : Tensor(output, rows));
+        }
+
+        return new InferenceResponse(target.Name, target.Version, inference.Id, answers);
+    }
+
+    private static InferenceRequest Parse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, OpenInferenceJsonContext.Default.InferenceRequest)
+                ?? throw HttpApiException.BadRequest("malformed-json", "The body must be an inference request object.");
+        }
+        catch (JsonException ex)
+        {
+            throw HttpApiException.BadRequest("malformed-json", $"The JSON body is malformed at {ex.Path ?? "$"} (line {ex.LineNumber + 1}).");
+        }
+    }
+
+    private async Task<(float[][] Rows, IReadOnlyList<string> Labels)> InferImagesAsync(ModelVersion model, RequestInput input, long[] shape, CancellationToken cancellationToken)
+    {
+        if (shape is not ([> 0]) and not ([> 0, 1]))
+        {
+            throw Invalid($"A {Bytes} input of images has shape [N] or [N,1]; got [{string.Join(",", shape)}].");
+        }
+
+        var elements = new List<JsonElement>();
+        Flatten(input.Data, elements);
+        if (elements.Count != shape[0])
+        {
+            throw Invalid($"Input '{input.Name}' has shape [{string.Join(",", shape)}], which needs {shape[0]} elements; got {elements.Count}.");
+        }
+
+        var images = new RequestImage[elements.Count];
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var text = elements[i].ValueKind == JsonValueKind.String ? elements[i].GetString() : null;
+            var bytes = new byte[(text?.Length ?? 0) * 3 / 4];
+            if (string.IsNullOrEmpty(text) || !Convert.TryFromBase64String(text, bytes, out var written))
+            {
+                throw HttpApiException.BadRequest("bad-base64", $"Image {i} (element {i} of input '{input.Name}') is not a base64 string.");
+            }
+
+            images[i] = new RequestImage(null, bytes.AsMemory(0, written));
+        }
+
+        var predictions = await ImageBatch.PredictAsync(engine, model, images, 0, 0f, cancellationToken);
+        return ([.. predictions.Select(p => p.Scores)], predictions[0].Labels);
+    }
+
+    private static float[] ReadFloats(RequestInput input, long[] shape)
+    {
+        var elements = new List<JsonElement>();
+        Flatten(input.Data, elements);
+        var expected = shape.Aggregate(1L, (a, d) => a * d);
+        if (elements.Count != expected)
+        {
+            throw Invalid($"Input '{input.Name}' has shape [{string.Join(",", shape)}], which needs {expected} values; got {elements.Count}.");
+        }
+
+        var values = new float[elements.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (elements[i].ValueKind != JsonValueKind.Number || !elements[i].TryGetSingle(out values[i]))
+            {
+                throw Invalid($"Input '{input.Name}' is {Fp32}, but value {i} is not a number.");
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Tensor data may be flat or nested (row-major); both become one flat list.</summary>
+    private static void Flatten(JsonElement data, List<JsonElement> into)
+    {
+        if (data.ValueKind != JsonValueKind.Array)
+        {
+            throw Invalid("An input's data must be a JSON array (flat or nested).");
+        }
+
+        foreach (var element in data.EnumerateArray())
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                Flatten(element, into);
+            }
+            else
+            {
+                into.Add(element);
+            }
+        }
+    }
+
+    private static int? ReadClassificationCount(RequestOutput output)
+    {
+        if (output.Parameters is null || !output.Parameters.TryGetValue(ClassificationExtension, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= 1
+            ? count
+            : throw Invalid($"Output '{output.Name}': parameter 'classification' must be a whole number of at least 1.");
+    }
+
+    private static ResponseOutput Tensor(string name, float[][] rows)
+    {
+        var width = rows.Length == 0 ? 0 : rows[0].Length;
+        var data = new float[rows.Length * width];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i].CopyTo(data, i * width);
+        }
+
+        return new ResponseOutput(name, Fp32, [rows.Length, width], data);
+    }
+
+    /// <summary>
+    /// Triton's classification extension: per item, the <paramref name="count"/> highest values as
+    /// <c>"value:index[:label]"</c>, highest first (ties: lower index first); shape [N, count].
+    /// A count above the number of classes is cut to it.
+    /// </summary>
+    public static ResponseOutput Classify(string name, float[][] rows, IReadOnlyList<string> labels, int count)
+    {
+        var width = rows.Length == 0 ? 0 : rows[0].Length;
+        var k = Math.Min(count, width);
+        var data = new string[rows.Length * k];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            var order = Enumerable.Range(0, row.Length).OrderByDescending(j => row[j]).ThenBy(j => j).Take(k).ToArray();
+            for (var j = 0; j < k; j++)
+            {
+                var index = order[j];
+                var value = row[index].ToString(CultureInfo.InvariantCulture);
+                data[(i * k) + j] = index < labels.Count
+                    ? $"{value}:{index.ToString(CultureInfo.InvariantCulture)}:{labels[index]}"
+                    : $"{value}:{index.ToString(CultureInfo.InvariantCulture)}";
+            }
+        }
+
+        return new ResponseOutput(name, Bytes, [rows.Length, k], data);
+    }
+
+    private static HttpApiException Invalid(string detail) => HttpApiException.BadRequest("invalid-inference-request", detail);
+}

@@ -1,0 +1,248 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Options;
+using SmartCity.Inference;
+using SmartCity.Cameras;
+using SmartCity.Cameras.Storage;
+using SmartCity.Inference.Models;
+using SmartCity.Inference.Runtime;
+
+namespace SmartCity.Cameras.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteDefinition : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "Azurite";
+}
+
+/// <summary>
+/// The Azurite that <c>scripts/test.sh</c> started (connection string in SMARTCITY_TEST_STORAGE),
+/// and one engine over the bundled models shared by the collection (sessions are expensive).
+/// Without Azurite the tests skip, except in CI (CI=true), where that is a failure.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public const string SkipMessage = "SMARTCITY_TEST_STORAGE is not set: run the Azurite tests with `bash scripts/test.sh`.";
+
+    public string? ConnectionString { get; } = Environment.GetEnvironmentVariable("SMARTCITY_TEST_STORAGE");
+
+    public bool Available => !string.IsNullOrWhiteSpace(ConnectionString);
+
+    public InferenceEngine Engine { get; } = CreateEngine(new InferenceOptions { ModelsPath = TestPaths.Models });
+
+    public static InferenceEngine CreateEngine(InferenceOptions options) => new(new ModelRepository(options.ResolvedModelsPath), options);
+
+    public Task InitializeAsync()
+    {
+        if (!Available && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("CI=true but SMARTCITY_TEST_STORAGE is not set: the Azurite tests must run (bash scripts/test.sh).");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Engine.DisposeAsync();
+
+    /// <summary>A pipeline on uniquely named containers and table; dispose to delete them.</summary>
+    public CameraTestPipeline CreatePipeline(FaultPolicy? faults = null, InferenceEngine? engine = null, string? modelRoutes = null)
+    {
+        Skip.IfNot(Available, SkipMessage);
+        return new CameraTestPipeline(ConnectionString!, engine ?? Engine, faults, modelRoutes);
+    }
+}
+
+/// <summary>
+/// One isolated camera pipeline against Azurite, wired as <c>AddCameraPipeline</c> wires it,
+/// with an optional fault-injecting policy in the results clients (retries off, so a fault surfaces).
+/// </summary>
+public sealed class CameraTestPipeline : IAsyncDisposable
+{
+    public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults, string? modelRoutes = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..10];
+        Options = new CameraPipelineOptions
+        {
+            ImagesContainer = $"img-{id}",
+            ResultsContainer = $"res-{id}",
+            RejectedContainer = $"rej-{id}",
+            TableName = $"t{id}",
+            ModelRoutes = modelRoutes ?? string.Empty,
+        };
+        Assert.True(new CameraPipelineOptionsValidator().Validate(null, Options).Succeeded);
+        Uploads = new BlobServiceClient(connectionString);
+        var blobOptions = new BlobClientOptions();
+        var tableOptions = new TableClientOptions();
+        if (faults is not null)
+        {
+            blobOptions.Retry.MaxRetries = 0;
+            tableOptions.Retry.MaxRetries = 0;
+            blobOptions.AddPolicy(faults, HttpPipelinePosition.PerRetry);
+            tableOptions.AddPolicy(faults, HttpPipelinePosition.PerRetry);
+        }
+
+        ResultBlobs = new BlobServiceClient(connectionString, blobOptions);
+        ResultTables = new TableServiceClient(connectionString, tableOptions);
+        Store = new CameraResultStore(ResultBlobs, ResultTables, Options);
+        Classifier = new CameraImageClassifier(engine, Store);
+        Query = new CameraResultsQuery(new CameraResultStore(new BlobServiceClient(connectionString), new TableServiceClient(connectionString), Options));
+        Images = Uploads.GetBlobContainerClient(Options.ImagesContainer);
+        Images.CreateIfNotExists();
+        Table = new TableServiceClient(connectionString).GetTableClient(Options.TableName);
+    }
+
+    public CameraPipelineOptions Options { get; }
+
+    public BlobServiceClient Uploads { get; }
+
+    public BlobServiceClient ResultBlobs { get; }
+
+    public TableServiceClient ResultTables { get; }
+
+    public CameraResultStore Store { get; }
+
+    public CameraImageClassifier Classifier { get; }
+
+    public CameraResultsQuery Query { get; }
+
+    public BlobContainerClient Images { get; }
+
+    /// <summary>The results table, read without faults.</summary>
+    public TableClient Table { get; }
+
+    public async Task<BlobClient> UploadAsync(string cameraId, string name, byte[] content, DateTimeOffset? capturedAt = null)
+    {
+        var blob = Images.GetBlobClient($"{cameraId}/{name}");
+        var options = new BlobUploadOptions();
+        if (capturedAt is { } time)
+        {
+            options.Metadata = new Dictionary<string, string> { [CameraImageClassifier.MetadataCapturedAt] = time.ToString("O") };
+        }
+
+        await blob.UploadAsync(BinaryData.FromBytes(content), options);
+        return blob;
+    }
+
+    /// <summary>Classifies one upload at <c>{cameraId}/{name}</c>, as the blob-triggered function does for a valid event.</summary>
+    public Task RunAsync(BlobClient blob)
+    {
+        var slash = blob.Name.IndexOf('/', StringComparison.Ordinal);
+        return Classifier.ClassifyAsync(blob, blob.Name[..slash], blob.Name[(slash + 1)..], CancellationToken.None);
+    }
+
+    /// <summary>Result rows (not the per-blob index rows) of a camera, as stored.</summary>
+    public async Task<List<TableEntity>> RowsAsync(string cameraId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cameraId}")))
+        {
+            if (!row.RowKey.StartsWith(CameraRowKeys.IndexPrefix, StringComparison.Ordinal) && row.RowKey != CameraFrameState.RowKey)
+            {
+                rows.Add(row);
+            }
+        }
+
+        return rows;
+    }
+
+    public async Task<List<BlobItem>> DocumentsAsync(string container)
+    {
+        var client = Uploads.GetBlobContainerClient(container);
+        var items = new List<BlobItem>();
+        if (!await client.ExistsAsync())
+        {
+            return items;
+        }
+
+        await foreach (var item in client.GetBlobsAsync())
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    public async Task<string> ReadDocumentAsync(string container, string name) =>
+        (await Uploads.GetBlobContainerClient(container).GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var container in new[] { Options.ImagesContainer, Options.ResultsContainer, Options.RejectedContainer })
+        {
+            await Uploads.GetBlobContainerClient(container).DeleteIfExistsAsync();
+        }
+
+        await Table.DeleteAsync();
+    }
+}
+
+/// <summary>Answers 503 instead of sending, for the requests <see cref="ShouldFail"/> picks, while armed.</summary>
+public sealed class FaultPolicy : HttpPipelinePolicy
+{
+    private int _failures;
+
+    public Func<HttpMessage, bool> ShouldFail { get; set; } = _ => false;
+
+    public int Failures => Volatile.Read(ref _failures);
+
+    public static bool IsTableWrite(HttpMessage message) =>
+        message.Request.Method != RequestMethod.Get && message.Request.Uri.ToUri().AbsolutePath.Contains("/devstoreaccount1/", StringComparison.Ordinal)
+        && (message.Request.Uri.ToUri().AbsolutePath.Contains("$batch", StringComparison.Ordinal) || message.Request.Uri.ToUri().AbsolutePath.Contains("(PartitionKey=", StringComparison.Ordinal));
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        if (!Fail(message))
+        {
+            ProcessNext(message, pipeline);
+        }
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        Fail(message) ? ValueTask.CompletedTask : ProcessNextAsync(message, pipeline);
+
+    private bool Fail(HttpMessage message)
+    {
+        if (!ShouldFail(message))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _failures);
+        message.Response = new FaultResponse();
+        return true;
+    }
+
+    private sealed class FaultResponse : Azure.Response
+    {
+        public override int Status => 503;
+
+        public override string ReasonPhrase => "Service Unavailable (injected)";
+
+        public override Stream? ContentStream { get; set; } = new MemoryStream();
+
+        public override string ClientRequestId { get; set; } = string.Empty;
+
+        public override void Dispose()
+        {
+        }
+
+        protected override bool ContainsHeader(string name) => false;
+
+        protected override IEnumerable<HttpHeader> EnumerateHeaders() => [];
+
+        protected override bool TryGetHeader(string name, out string value)
+        {
+            value = string.Empty;
+            return false;
+        }
+
+        protected override bool TryGetHeaderValues(string name, out IEnumerable<string> values)
+        {
+            values = [];
+            return false;
+        }
+    }
+}

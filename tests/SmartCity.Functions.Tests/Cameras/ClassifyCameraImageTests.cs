@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SmartCity.Cameras.Tests;
+using SmartCity.Functions.Cameras;
+
+namespace SmartCity.Functions.Tests.Cameras;
+
+/// <summary>
+/// The blob-triggered function in front of the classifier: the Event Grid webhook neither filters
+/// nor checks paths, so the function must drop what is not <c>{container}/{cameraId}/{name}</c>.
+/// </summary>
+[Collection(AzuriteDefinition.Name)]
+public sealed class ClassifyCameraImageTests(AzuriteFixture azurite)
+{
+    [SkippableFact]
+    public async Task Events_outside_the_container_or_the_path_are_ignored_without_writing()
+    {
+        await using var pipeline = azurite.CreatePipeline();
+        var function = new ClassifyCameraImage(pipeline.Classifier, Options.Create(pipeline.Options), NullLogger<ClassifyCameraImage>.Instance);
+        var other = pipeline.Uploads.GetBlobContainerClient(pipeline.Options.ImagesContainer + "-x");
+        await other.CreateIfNotExistsAsync();
+        try
+        {
+            var outside = other.GetBlobClient("cam-5/frame.jpg");
+            await outside.UploadAsync(BinaryData.FromBytes(CameraImages.Synthetic(40)));
+            var rootLevel = await pipeline.UploadAsync("cam-5", "x.jpg", CameraImages.Synthetic(41));
+            var atRoot = pipeline.Images.GetBlobClient("frame.jpg");
+            await atRoot.UploadAsync(BinaryData.FromBytes(CameraImages.Synthetic(42)));
+
+            await function.RunAsync(outside, "cam-5", "frame.jpg", CancellationToken.None);
+            await function.RunAsync(atRoot, null, null, CancellationToken.None);
+            await function.RunAsync(rootLevel, null, "x.jpg", CancellationToken.None);
+            await function.RunAsync(rootLevel, "cam-5", null, CancellationToken.None);
+            await function.RunAsync(rootLevel, "../cam", "x.jpg", CancellationToken.None);
+            await function.RunAsync(rootLevel, "cam-6", "x.jpg", CancellationToken.None); // binding values that do not match the blob
+
+            Assert.Empty(await pipeline.DocumentsAsync(pipeline.Options.ResultsContainer));
+            Assert.Empty(await pipeline.DocumentsAsync(pipeline.Options.RejectedContainer));
+            // The function returned before touching the results store: the table was not even created.
+            Assert.False((await pipeline.ResultTables.QueryAsync(Azure.Data.Tables.TableClient.CreateQueryFilter($"TableName eq {pipeline.Options.TableName}")).ToListAsync()).Count > 0);
+        }
+        finally
+        {
+            await other.DeleteIfExistsAsync();
+        }
+    }
+}
