@@ -86,14 +86,24 @@ param alwaysReadyHttpInstances int = 0
 param cameraModels string = 'vehicle-type'
 
 @description('Models per camera path prefix, prefix=model[+model];... matched against {cameraId}/{name} (Camera__ModelRoutes). Empty: every image runs cameraModels.')
-param cameraModelRoutes string = ''
+param cameraModelRoutes string = 'frames-=traffic-scene;edge-=vehicle-type'
 
 @description('Cosine distance of frame embeddings, a decimal number from 0 to 1, at or below which a frame repeats the previous picture (Camera__StaleDistanceThreshold).')
 @minLength(1)
 param cameraStaleDistanceThreshold string = '0.0037'
 
+@description('Largest camera upload in bytes; larger ones are rejected without being downloaded (Camera__MaxImageBytes).')
+@minValue(1)
+@maxValue(268435456)
+param cameraMaxImageBytes int = 26214400
+
+@description('Labels kept per model in the results (Camera__TopLabels).')
+@minValue(1)
+@maxValue(100)
+param cameraTopLabels int = 5
+
 @description('Comma-separated models loaded and run once at start (Inference__WarmUpModels).')
-param warmUpModels string = 'vehicle-type'
+param warmUpModels string = 'vehicle-type,traffic-scene'
 
 @description('Largest decoded image in pixels (Inference__MaxPixels).')
 @minValue(1)
@@ -153,6 +163,8 @@ var appSettings appSettingsType = {
   cameraModels: cameraModels
   cameraModelRoutes: cameraModelRoutes
   cameraStaleDistanceThreshold: cameraStaleDistanceThreshold
+  cameraMaxImageBytes: cameraMaxImageBytes
+  cameraTopLabels: cameraTopLabels
   inferenceMaxPixels: inferenceMaxPixels
   inferenceIntraOpThreads: inferenceIntraOpThreads
   inferenceMaxBatchSize: inferenceMaxBatchSize

@@ -160,6 +160,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Camera__Models: settings.cameraModels
     Camera__ModelRoutes: settings.cameraModelRoutes
     Camera__StaleDistanceThreshold: settings.cameraStaleDistanceThreshold
+    Camera__MaxImageBytes: string(settings.cameraMaxImageBytes)
+    Camera__TopLabels: string(settings.cameraTopLabels)
     Inference__MaxPixels: string(settings.inferenceMaxPixels)
     Inference__IntraOpThreads: string(settings.inferenceIntraOpThreads)
     Inference__MaxBatchSize: string(settings.inferenceMaxBatchSize)

@@ -40,6 +40,16 @@ type appSettingsType = {
   @minLength(1)
   cameraStaleDistanceThreshold: string
 
+  @description('Largest camera upload read, in bytes; larger ones are rejected without being downloaded (Camera__MaxImageBytes).')
+  @minValue(1)
+  @maxValue(268435456)
+  cameraMaxImageBytes: int
+
+  @description('Labels kept per model, most probable first (Camera__TopLabels).')
+  @minValue(1)
+  @maxValue(100)
+  cameraTopLabels: int
+
   @description('Largest decoded image in pixels (Inference__MaxPixels).')
   @minValue(1)
   @maxValue(500000000)
