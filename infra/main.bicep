@@ -2,6 +2,8 @@ targetScope = 'subscription'
 
 metadata description = 'SmartCity.Serverless: ONNX inference on Azure Functions Flex Consumption, with identity-only access to storage and monitoring.'
 
+import { appSettingsType } from 'modules/types.bicep'
+
 // ---------------------------------------------------------------------------
 // Environment (set by azd)
 // ---------------------------------------------------------------------------
@@ -75,42 +77,63 @@ param maximumInstanceCount int = 100
 param alwaysReadyHttpInstances int = 0
 
 // ---------------------------------------------------------------------------
-// Application settings (the contract is local.settings.sample.json)
+// Application settings (the contract is local.settings.sample.json; the limits are the app's,
+// see modules/types.bicep)
 // ---------------------------------------------------------------------------
 
 @description('Comma-separated models run on a camera image when no route matches (Camera__Models).')
+@minLength(1)
 param cameraModels string = 'vehicle-type'
 
-@description('Models per camera path prefix, e.g. frames-=traffic-scene;edge-=vehicle-type (Camera__ModelRoutes). Empty: every image runs cameraModels.')
-param cameraModelRoutes string = ''
+@description('Models per camera path prefix, prefix=model[+model];... matched against {cameraId}/{name} (Camera__ModelRoutes). Empty: every image runs cameraModels.')
+param cameraModelRoutes string = 'frames-=traffic-scene;edge-=vehicle-type'
+
+@description('Cosine distance of frame embeddings, a decimal number from 0 to 1, at or below which a frame repeats the previous picture (Camera__StaleDistanceThreshold).')
+@minLength(1)
+param cameraStaleDistanceThreshold string = '0.0037'
+
+@description('Largest camera upload in bytes; larger ones are rejected without being downloaded (Camera__MaxImageBytes).')
+@minValue(1)
+@maxValue(268435456)
+param cameraMaxImageBytes int = 26214400
+
+@description('Labels kept per model in the results (Camera__TopLabels).')
+@minValue(1)
+@maxValue(100)
+param cameraTopLabels int = 5
 
 @description('Comma-separated models loaded and run once at start (Inference__WarmUpModels).')
-param warmUpModels string = 'vehicle-type'
+param warmUpModels string = 'vehicle-type,traffic-scene'
 
 @description('Largest decoded image in pixels (Inference__MaxPixels).')
 @minValue(1)
+@maxValue(500000000)
 param inferenceMaxPixels int = 40000000
 
 @description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
 @minValue(0)
+@maxValue(256)
 param inferenceIntraOpThreads int = 0
 
 @description('Largest inference batch (Inference__MaxBatchSize).')
 @minValue(1)
+@maxValue(256)
 param inferenceMaxBatchSize int = 16
 
 @description('Longest wait in milliseconds for a batch to fill (Inference__MaxQueueDelayMs).')
 @minValue(0)
+@maxValue(1000)
 param inferenceMaxQueueDelayMs int = 4
 
 @description('Longest inference queue before requests are refused (Inference__MaxQueueLength).')
 @minValue(1)
+@maxValue(100000)
 param inferenceMaxQueueLength int = 256
 
 // The Functions host answers 500 to bodies over about 30 MB before the worker sees them,
 // so the app's own limit (which answers 413) must stay below that.
-@description('Largest HTTP request body in bytes (Http__MaxBodyBytes); at most 25 MiB, below the host\'s own limit.')
-@minValue(1)
+@description('Largest HTTP request body in bytes (Http__MaxBodyBytes); 1 KiB to 25 MiB, below the host\'s own limit.')
+@minValue(1024)
 @maxValue(26214400)
 param httpMaxBodyBytes int = 10485760
 
@@ -127,13 +150,29 @@ var tags = {
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
-
-// Names the code depends on: they are the defaults in local.settings.sample.json.
-var cameraImagesContainerName = 'camera-images'
-var resultsContainerName = 'classifications'
-var rejectedContainerName = 'rejected'
-var resultsTableName = 'classifications'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+// Everything the app reads from its settings, in the one object the function app module takes.
+// The container and table names are fixed: the code's defaults (local.settings.sample.json) and
+// the Event Grid filter depend on them.
+var appSettings appSettingsType = {
+  cameraImagesContainer: 'camera-images'
+  cameraResultsContainer: 'classifications'
+  cameraRejectedContainer: 'rejected'
+  cameraTableName: 'classifications'
+  cameraModels: cameraModels
+  cameraModelRoutes: cameraModelRoutes
+  cameraStaleDistanceThreshold: cameraStaleDistanceThreshold
+  cameraMaxImageBytes: cameraMaxImageBytes
+  cameraTopLabels: cameraTopLabels
+  inferenceMaxPixels: inferenceMaxPixels
+  inferenceIntraOpThreads: inferenceIntraOpThreads
+  inferenceMaxBatchSize: inferenceMaxBatchSize
+  inferenceMaxQueueDelayMs: inferenceMaxQueueDelayMs
+  inferenceMaxQueueLength: inferenceMaxQueueLength
+  inferenceWarmUpModels: warmUpModels
+  httpMaxBodyBytes: httpMaxBodyBytes
+}
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -159,16 +198,16 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     containerNames: [
-      cameraImagesContainerName
-      resultsContainerName
-      rejectedContainerName
+      appSettings.cameraImagesContainer
+      appSettings.cameraResultsContainer
+      appSettings.cameraRejectedContainer
       deploymentContainerName
     ]
     tableNames: [
-      resultsTableName
+      appSettings.cameraTableName
     ]
     deleteRetentionDays: blobSoftDeleteRetentionDays
-    imagePrefix: '${cameraImagesContainerName}/'
+    imagePrefix: '${appSettings.cameraImagesContainer}/'
     imageRetentionDays: imageRetentionDays
   }
 }
@@ -212,7 +251,6 @@ module functionApp 'modules/functionapp.bicep' = {
     planName: '${abbrs.webServerFarms}${resourceToken}'
     location: location
     tags: tags
-    serviceName: 'api'
     identityResourceId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
     storageBlobEndpoint: storage.outputs.blobEndpoint
@@ -220,24 +258,10 @@ module functionApp 'modules/functionapp.bicep' = {
     storageTableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    runtimeName: 'dotnet-isolated'
-    runtimeVersion: '10.0'
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
-    cameraImagesContainer: cameraImagesContainerName
-    resultsContainer: resultsContainerName
-    rejectedContainer: rejectedContainerName
-    resultsTableName: resultsTableName
-    cameraModels: cameraModels
-    cameraModelRoutes: cameraModelRoutes
-    warmUpModels: warmUpModels
-    maxPixels: inferenceMaxPixels
-    intraOpThreads: inferenceIntraOpThreads
-    maxBatchSize: inferenceMaxBatchSize
-    maxQueueDelayMs: inferenceMaxQueueDelayMs
-    maxQueueLength: inferenceMaxQueueLength
-    httpMaxBodyBytes: httpMaxBodyBytes
+    settings: appSettings
   }
   // The app starts indexing its triggers at once; it needs its storage roles first.
   dependsOn: [
@@ -284,7 +308,7 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 
 @description('Container cameras upload images to; the Event Grid subscription filters on it.')
-output CAMERA_IMAGES_CONTAINER_NAME string = cameraImagesContainerName
+output CAMERA_IMAGES_CONTAINER_NAME string = appSettings.cameraImagesContainer
 
 @description('Name of the Event Grid system topic on the storage account (used by the postdeploy hook).')
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name

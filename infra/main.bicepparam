@@ -16,5 +16,5 @@ param imageRetentionDays = int(readEnvironmentVariable('IMAGE_RETENTION_DAYS', '
 param maximumInstanceCount = int(readEnvironmentVariable('FUNCTION_MAXIMUM_INSTANCE_COUNT', '100'))
 param alwaysReadyHttpInstances = int(readEnvironmentVariable('FUNCTION_ALWAYS_READY_HTTP_INSTANCES', '0'))
 param cameraModels = readEnvironmentVariable('CAMERA_MODELS', 'vehicle-type')
-param cameraModelRoutes = readEnvironmentVariable('CAMERA_MODEL_ROUTES', '')
-param warmUpModels = readEnvironmentVariable('INFERENCE_WARMUP_MODELS', 'vehicle-type')
+param cameraModelRoutes = readEnvironmentVariable('CAMERA_MODEL_ROUTES', 'frames-=traffic-scene;edge-=vehicle-type')
+param warmUpModels = readEnvironmentVariable('INFERENCE_WARMUP_MODELS', 'vehicle-type,traffic-scene')

@@ -1,5 +1,7 @@
 metadata description = 'Flex Consumption plan and the Linux function app that runs the .NET isolated worker, with identity-based connections only.'
 
+import { appSettingsType } from 'types.bicep'
+
 @description('Name of the function app.')
 param name string
 
@@ -62,44 +64,8 @@ param maximumInstanceCount int = 100
 @minValue(0)
 param alwaysReadyHttpInstances int = 0
 
-@description('Container that receives camera images (CameraImagesContainer).')
-param cameraImagesContainer string
-
-@description('Container that receives classification results (Camera__ResultsContainer).')
-param resultsContainer string
-
-@description('Container that receives rejected images (Camera__RejectedContainer).')
-param rejectedContainer string
-
-@description('Table that indexes classification results (Camera__TableName).')
-param resultsTableName string
-
-@description('Comma-separated model names the camera pipeline runs when no route matches (Camera__Models).')
-param cameraModels string
-
-@description('Models per camera path prefix (Camera__ModelRoutes), e.g. frames-=traffic-scene;edge-=vehicle-type.')
-param cameraModelRoutes string
-
-@description('Comma-separated model names loaded at start (Inference__WarmUpModels).')
-param warmUpModels string
-
-@description('Largest decoded image, in pixels, the app accepts (Inference__MaxPixels).')
-param maxPixels int
-
-@description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
-param intraOpThreads int
-
-@description('Largest inference batch (Inference__MaxBatchSize).')
-param maxBatchSize int
-
-@description('Longest wait, in milliseconds, for a batch to fill (Inference__MaxQueueDelayMs).')
-param maxQueueDelayMs int
-
-@description('Longest inference queue before requests are refused (Inference__MaxQueueLength).')
-param maxQueueLength int
-
-@description('Largest HTTP request body in bytes (Http__MaxBodyBytes).')
-param httpMaxBodyBytes int
+@description('The app\'s own settings (containers, table, models, limits), each mapped to its app setting.')
+param settings appSettingsType
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -186,20 +152,23 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 
-    CameraImagesContainer: cameraImagesContainer
-    Camera__ResultsContainer: resultsContainer
-    Camera__RejectedContainer: rejectedContainer
-    Camera__TableName: resultsTableName
-    Camera__Models: cameraModels
-    Camera__ModelRoutes: cameraModelRoutes
-    Camera__StaleDistanceThreshold: '0.0037'
-    Inference__MaxPixels: string(maxPixels)
-    Inference__IntraOpThreads: string(intraOpThreads)
-    Inference__MaxBatchSize: string(maxBatchSize)
-    Inference__MaxQueueDelayMs: string(maxQueueDelayMs)
-    Inference__MaxQueueLength: string(maxQueueLength)
-    Inference__WarmUpModels: warmUpModels
-    Http__MaxBodyBytes: string(httpMaxBodyBytes)
+    // The app's own settings (local.settings.sample.json), from the one settings object.
+    CameraImagesContainer: settings.cameraImagesContainer
+    Camera__ResultsContainer: settings.cameraResultsContainer
+    Camera__RejectedContainer: settings.cameraRejectedContainer
+    Camera__TableName: settings.cameraTableName
+    Camera__Models: settings.cameraModels
+    Camera__ModelRoutes: settings.cameraModelRoutes
+    Camera__StaleDistanceThreshold: settings.cameraStaleDistanceThreshold
+    Camera__MaxImageBytes: string(settings.cameraMaxImageBytes)
+    Camera__TopLabels: string(settings.cameraTopLabels)
+    Inference__MaxPixels: string(settings.inferenceMaxPixels)
+    Inference__IntraOpThreads: string(settings.inferenceIntraOpThreads)
+    Inference__MaxBatchSize: string(settings.inferenceMaxBatchSize)
+    Inference__MaxQueueDelayMs: string(settings.inferenceMaxQueueDelayMs)
+    Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
+    Inference__WarmUpModels: settings.inferenceWarmUpModels
+    Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
   }
 }
 

@@ -1,15 +1,15 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace SmartCity.Infra.Tests;
 
 /// <summary>
 /// One template in a compiled ARM JSON tree: the root, or a module's nested template with the
 /// parameter values its parent passes. Resolves the simple expressions Bicep emits
-/// (parameters('x'), variables('x'), string(...), format('...', ...)) back to literals, so tests
-/// can assert on the values a deployment with default parameters would get.
+/// (parameters('x'), variables('x'), their properties such as parameters('settings').name,
+/// string(...), format('...', ...)) back to literals across module boundaries, so tests can
+/// assert on the values a deployment with default parameters would get.
 /// </summary>
-internal sealed partial class ArmTemplate
+internal sealed class ArmTemplate
 {
     private ArmTemplate(JsonObject template, JsonObject? suppliedParameters, ArmTemplate? parent, string name)
     {
@@ -75,15 +75,20 @@ internal sealed partial class ArmTemplate
         return matches[0];
     }
 
-    /// <summary>Resolves a value to a literal where the expression is one this class understands; otherwise returns it unchanged.</summary>
+    /// <summary>
+    /// Resolves a value to a literal where the expression is one this class understands; otherwise
+    /// returns it unchanged. Arrays and objects are resolved element by element.
+    /// </summary>
     public JsonNode? Resolve(JsonNode? value)
     {
         switch (value)
         {
             case JsonArray array:
                 return new JsonArray(array.Select(Resolve).Select(n => n?.DeepClone()).ToArray());
-            case JsonValue scalar when scalar.TryGetValue<string>(out var text) && text.StartsWith('['):
-                return ResolveExpression(text) ?? value;
+            case JsonObject obj:
+                return new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value)?.DeepClone())));
+            case JsonValue scalar when scalar.TryGetValue<string>(out var text) && IsExpression(text):
+                return ArmExpression.Evaluate(text[1..^1], this) ?? value;
             default:
                 return value;
         }
@@ -114,63 +119,252 @@ internal sealed partial class ArmTemplate
             _ => [],
         };
 
-    private JsonNode? ResolveExpression(string text)
+    /// <summary>"[...]" is an ARM expression; "[[..." is a literal string that starts with "[".</summary>
+    internal static bool IsExpression(string text) =>
+        text.Length >= 2 && text[0] == '[' && text[1] != '[' && text[^1] == ']';
+}
+
+/// <summary>
+/// Evaluates the part of the ARM expression language Bicep emits for values known before a
+/// deployment: string, number and boolean literals, parameters('x'), variables('x'), property
+/// access (.name, ['name']) and indexing ([0]) on their values, string(...) and format(...).
+/// Anything else (reference(), resourceId(), uniqueString()...) is unknown until Azure evaluates
+/// it, and makes the whole expression unresolved (null).
+/// </summary>
+internal sealed class ArmExpression
+{
+    private readonly string text;
+    private readonly ArmTemplate template;
+    private int position;
+
+    private ArmExpression(string text, ArmTemplate template)
     {
-        var expression = text[1..^1];
+        this.text = text;
+        this.template = template;
+    }
 
-        var reference = Reference().Match(expression);
-        if (reference.Success && reference.Length == expression.Length)
+    /// <summary>The literal an expression (without its brackets) evaluates to in a template, or null when it cannot be known.</summary>
+    public static JsonNode? Evaluate(string expression, ArmTemplate template)
+    {
+        var parser = new ArmExpression(expression, template);
+        try
         {
-            return ResolveReference(reference);
+            var value = parser.Expression();
+            parser.SkipSpace();
+            return parser.position == expression.Length ? value.Node : null;
         }
-
-        var toString = StringCall().Match(expression);
-        if (toString.Success)
+        catch (FormatException)
         {
-            var inner = ResolveExpression($"[{toString.Groups["arg"].Value}]");
-            return inner is JsonValue v
-                ? JsonValue.Create(v.TryGetValue<string>(out var s) ? s : v.ToJsonString())
-                : null;
+            return null; // not an expression this reader knows: leave it as written
         }
+    }
 
-        var format = FormatCall().Match(expression);
-        if (format.Success)
+    private Value Expression()
+    {
+        var value = Primary();
+        while (true)
         {
-            var arguments = new List<object?>();
-            foreach (Match argument in Reference().Matches(format.Groups["args"].Value))
+            SkipSpace();
+            if (TryTake('.'))
             {
-                if (ResolveReference(argument) is not JsonValue v || !v.TryGetValue<string>(out var s) || s.StartsWith('['))
-                {
-                    return null;
-                }
+                value = value.Member(Identifier());
+            }
+            else if (TryTake('['))
+            {
+                var index = Expression();
+                Take(']');
+                value = value.Index(index);
+            }
+            else
+            {
+                return value;
+            }
+        }
+    }
 
-                arguments.Add(s);
+    private Value Primary()
+    {
+        SkipSpace();
+        if (position >= text.Length)
+        {
+            throw Malformed();
+        }
+
+        var c = text[position];
+        if (c == '\'')
+        {
+            return Value.Known(JsonValue.Create(StringLiteral()));
+        }
+
+        if (c == '-' || char.IsAsciiDigit(c))
+        {
+            var start = position++;
+            while (position < text.Length && char.IsAsciiDigit(text[position]))
+            {
+                position++;
             }
 
-            return JsonValue.Create(string.Format(
-                System.Globalization.CultureInfo.InvariantCulture,
-                format.Groups["format"].Value,
-                [.. arguments]));
+            return Value.Known(JsonValue.Create(long.Parse(text.AsSpan(start, position - start), System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        return null;
+        var name = Identifier();
+        Take('(');
+        var arguments = new List<Value>();
+        SkipSpace();
+        if (!TryTake(')'))
+        {
+            do
+            {
+                arguments.Add(Expression());
+                SkipSpace();
+            }
+            while (TryTake(','));
+            Take(')');
+        }
+
+        return Call(name, arguments);
     }
 
-    private JsonNode? ResolveReference(Match reference)
+    private Value Call(string function, List<Value> arguments)
     {
-        var name = reference.Groups["name"].Value;
-        var resolved = reference.Groups["kind"].Value == "parameters" ? ResolveParameter(name) : ResolveVariable(name);
-        return resolved?.DeepClone();
+        if (arguments.Any(a => !a.IsKnown))
+        {
+            return Value.Unknown;
+        }
+
+        switch (function.ToUpperInvariant())
+        {
+            case "PARAMETERS" when arguments.Count == 1 && arguments[0].Text is { } name:
+                return Value.Of(template.ResolveParameter(name));
+            case "VARIABLES" when arguments.Count == 1 && arguments[0].Text is { } name:
+                return Value.Of(template.ResolveVariable(name));
+            case "STRING" when arguments.Count == 1:
+                return Value.Known(JsonValue.Create(arguments[0].Text ?? arguments[0].Node!.ToJsonString()));
+            case "FORMAT" when arguments.Count >= 1 && arguments[0].Text is { } format:
+                return arguments.Skip(1).All(a => a.Node is JsonValue)
+                    ? Value.Known(JsonValue.Create(string.Format(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        format,
+                        [.. arguments.Skip(1).Select(a => a.Text ?? a.Node!.ToJsonString())])))
+                    : Value.Unknown;
+            case "TRUE" when arguments.Count == 0:
+                return Value.Known(JsonValue.Create(true));
+            case "FALSE" when arguments.Count == 0:
+                return Value.Known(JsonValue.Create(false));
+            default:
+                return Value.Unknown;
+        }
     }
 
-    [GeneratedRegex(@"(?<kind>parameters|variables)\('(?<name>[^']+)'\)", RegexOptions.CultureInvariant)]
-    private static partial Regex Reference();
+    private string StringLiteral()
+    {
+        Take('\'');
+        var builder = new System.Text.StringBuilder();
+        while (true)
+        {
+            if (position >= text.Length)
+            {
+                throw Malformed();
+            }
 
-    [GeneratedRegex(@"^string\((?<arg>(parameters|variables)\('[^']+'\))\)$", RegexOptions.CultureInvariant)]
-    private static partial Regex StringCall();
+            var c = text[position++];
+            if (c != '\'')
+            {
+                builder.Append(c);
+            }
+            else if (position < text.Length && text[position] == '\'')
+            {
+                builder.Append('\''); // '' is an escaped quote
+                position++;
+            }
+            else
+            {
+                return builder.ToString();
+            }
+        }
+    }
 
-    [GeneratedRegex(@"^format\('(?<format>[^']*)'(?<args>(,\s*(parameters|variables)\('[^']+'\))*)\)$", RegexOptions.CultureInvariant)]
-    private static partial Regex FormatCall();
+    private string Identifier()
+    {
+        SkipSpace();
+        var start = position;
+        while (position < text.Length && (char.IsAsciiLetterOrDigit(text[position]) || text[position] is '_' or '$'))
+        {
+            position++;
+        }
+
+        return position > start ? text[start..position] : throw Malformed();
+    }
+
+    private void SkipSpace()
+    {
+        while (position < text.Length && char.IsWhiteSpace(text[position]))
+        {
+            position++;
+        }
+    }
+
+    private bool TryTake(char c)
+    {
+        SkipSpace();
+        if (position < text.Length && text[position] == c)
+        {
+            position++;
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Take(char c)
+    {
+        if (!TryTake(c))
+        {
+            throw Malformed();
+        }
+    }
+
+    private FormatException Malformed() => new($"Cannot read the ARM expression [{text}] at position {position}.");
+
+    /// <summary>
+    /// An evaluated value. Known: a literal. Otherwise it depends on something only a deployment
+    /// knows; Node is then the expression it came to (e.g. a parent's reference(...)), or null.
+    /// </summary>
+    private readonly record struct Value(JsonNode? Node, bool IsKnown)
+    {
+        public static Value Unknown => new(null, false);
+
+        /// <summary>The string, if the value is a known one.</summary>
+        public string? Text => IsKnown && Node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+        public static Value Known(JsonNode? node) => new(node, true);
+
+        /// <summary>A value a template resolved: known unless it is still an expression, or absent.</summary>
+        public static Value Of(JsonNode? node) =>
+            node is null ? Unknown
+            : node is JsonValue v && v.TryGetValue<string>(out var s) && ArmTemplate.IsExpression(s) ? new(node.DeepClone(), false)
+            : Known(node.DeepClone());
+
+        public Value Member(string name) =>
+            IsKnown && Node is JsonObject obj && obj.TryGetPropertyValue(name, out var member) ? Of(member) : Unknown;
+
+        public Value Index(Value index)
+        {
+            if (!IsKnown || !index.IsKnown)
+            {
+                return Unknown;
+            }
+
+            if (index.Text is { } name)
+            {
+                return Member(name);
+            }
+
+            return Node is JsonArray array && index.Node is JsonValue n && n.TryGetValue<long>(out var i) && i >= 0 && i < array.Count
+                ? Of(array[(int)i])
+                : Unknown;
+        }
+    }
 }
 
 /// <summary>A resource and the template it is declared in.</summary>

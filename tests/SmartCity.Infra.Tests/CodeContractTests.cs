@@ -10,7 +10,7 @@ namespace SmartCity.Infra.Tests;
 [Collection(CompiledTemplatesDefinition.Name)]
 public partial class CodeContractTests(CompiledTemplates compiled)
 {
-    private static readonly Lazy<JsonObject> SampleValues = new(() =>
+    internal static readonly Lazy<JsonObject> SampleValues = new(() =>
         JsonNode.Parse(File.ReadAllText(Repository.PathOf("local.settings.sample.json")))!["Values"]!.AsObject());
 
     public static TheoryData<string> SampleKeys()
@@ -147,7 +147,7 @@ public partial class CodeContractTests(CompiledTemplates compiled)
         Assert.Equal(compiled.EventGrid.ResolveParameter("containerName")?.ToString(), container);
     }
 
-    private static bool IsConnection(string value) =>
+    internal static bool IsConnection(string value) =>
         value.StartsWith("UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase)
         || value.Contains("AccountName=", StringComparison.OrdinalIgnoreCase);
 

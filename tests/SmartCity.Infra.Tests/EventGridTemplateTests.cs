@@ -38,7 +38,8 @@ public class EventGridTemplateTests(CompiledTemplates compiled)
     {
         var container = compiled.EventGrid.ResolveParameter("containerName")?.ToString();
 
-        Assert.Equal(compiled.Main.ResolveVariable("cameraImagesContainerName")?.ToString(), container);
+        // The postdeploy hook passes main's CAMERA_IMAGES_CONTAINER_NAME output as containerName.
+        Assert.Equal(compiled.Main.ResolveString(compiled.Main.Outputs["CAMERA_IMAGES_CONTAINER_NAME"]?["value"]), container);
         Assert.Contains(container!, StorageTemplateTests.CreatedContainerNames(compiled.Main));
     }
 

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace SmartCity.Infra.Tests;
 
 /// <summary>infra/main.bicepparam evaluated by bicep build-params with a chosen azd environment.</summary>
-public class ParametersFileTests
+[Collection(CompiledTemplatesDefinition.Name)]
+public partial class ParametersFileTests(CompiledTemplates compiled)
 {
     [Fact]
     public void Principal_type_is_empty_not_User_when_the_environment_does_not_say()
@@ -36,6 +38,31 @@ public class ParametersFileTests
         Assert.Contains("'ServicePrincipal' | 'User'", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Without_environment_values_the_parameters_file_gives_the_defaults_of_main_bicep()
+    {
+        var text = File.ReadAllText(Path.Combine(Repository.Infra, "main.bicepparam"));
+        var variables = EnvironmentRead().Matches(text).Select(m => m.Groups["name"].Value).Distinct().ToList();
+        var parameters = BuildParameters([.. variables.Select(v => (v, (string?)null))]);
+
+        var compared = 0;
+        foreach (var (name, parameter) in parameters)
+        {
+            var defaultValue = compiled.Main.Parameters[name]?["defaultValue"];
+            if (defaultValue is null)
+            {
+                continue; // environmentName and location: azd always sets them
+            }
+
+            Assert.True(
+                JsonNode.DeepEquals(defaultValue, parameter?["value"]),
+                $"main.bicepparam gives {name} {parameter?["value"]?.ToJsonString()} without its environment variable, main.bicep defaults it to {defaultValue.ToJsonString()}.");
+            compared++;
+        }
+
+        Assert.True(compared >= 9, $"Only {compared} parameters of main.bicepparam have a default in main.bicep.");
+    }
+
     /// <summary>The "parameters" object build-params produces, with the given variables set or (null) removed.</summary>
     private static JsonObject BuildParameters(params (string Name, string? Value)[] environment)
     {
@@ -48,4 +75,7 @@ public class ParametersFileTests
         var parametersJson = JsonNode.Parse((string)output["parametersJson"]!)!;
         return parametersJson["parameters"]!.AsObject();
     }
+
+    [GeneratedRegex(@"readEnvironmentVariable\('(?<name>[A-Z_]+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentRead();
 }

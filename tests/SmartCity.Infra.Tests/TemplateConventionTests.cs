@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SmartCity.Infra.Tests;
 
 [Collection(CompiledTemplatesDefinition.Name)]
@@ -24,6 +26,26 @@ public class TemplateConventionTests(CompiledTemplates compiled)
         Assert.Empty(missing);
     }
 
+    [Fact]
+    public void No_module_call_passes_a_literal_its_parameter_already_defaults_to()
+    {
+        var redundant = new List<string>();
+        foreach (var module in compiled.Main.SelfAndModules().Concat(compiled.EventGrid.SelfAndModules()).Where(t => t.Parent is not null))
+        {
+            foreach (var (name, supplied) in module.SuppliedParameters ?? [])
+            {
+                var value = supplied?["value"];
+                var defaultValue = module.Parameters[name]?["defaultValue"];
+                if (value is not null && defaultValue is not null && JsonNode.DeepEquals(value, defaultValue))
+                {
+                    redundant.Add($"{module.Name}: {name} = {value.ToJsonString()}");
+                }
+            }
+        }
+
+        Assert.Empty(redundant);
+    }
+
     [Theory]
     [InlineData("AZURE_LOCATION")]
     [InlineData("AZURE_TENANT_ID")]
@@ -44,7 +66,7 @@ public class TemplateConventionTests(CompiledTemplates compiled)
     {
         Assert.Contains("subscriptionDeploymentTemplate", (string?)compiled.Main.Template["$schema"], StringComparison.Ordinal);
         var rg = compiled.Main.Single("Microsoft.Resources/resourceGroups");
-        var tags = Assert.IsType<System.Text.Json.Nodes.JsonObject>(rg.At("tags"));
+        var tags = Assert.IsType<JsonObject>(rg.At("tags"));
         Assert.Equal("[parameters('environmentName')]", (string?)tags["azd-env-name"]);
     }
 

@@ -1,0 +1,85 @@
+metadata description = 'Types shared by main.bicep and its modules.'
+
+// Each property is one app setting: its name is the setting's key without the "__" section
+// separator, camel-cased (Inference__MaxPixels -> inferenceMaxPixels). The limits are the ones
+// the app checks at start (its options classes), so a value the app would refuse fails the
+// deployment instead. main.bicep's parameters repeat them for azd and the README (Bicep warns
+// when a parameter's range is wider; the infra tests check that they are equal).
+@export()
+@sealed()
+@description('The function app\'s own application settings (the contract is local.settings.sample.json), set once in main.bicep and mapped to app settings by functionapp.bicep.')
+type appSettingsType = {
+  @description('Container the cameras upload to; the blob trigger reads it as %CameraImagesContainer% (CameraImagesContainer).')
+  @minLength(3)
+  @maxLength(63)
+  cameraImagesContainer: string
+
+  @description('Container of the classification documents (Camera__ResultsContainer).')
+  @minLength(3)
+  @maxLength(63)
+  cameraResultsContainer: string
+
+  @description('Container of the rejection records (Camera__RejectedContainer).')
+  @minLength(3)
+  @maxLength(63)
+  cameraRejectedContainer: string
+
+  @description('Table that indexes the classification results (Camera__TableName).')
+  @minLength(3)
+  @maxLength(63)
+  cameraTableName: string
+
+  @description('Comma-separated models a camera image runs through when no route matches (Camera__Models).')
+  @minLength(1)
+  cameraModels: string
+
+  @description('Models per camera path prefix, prefix=model[+model];... (Camera__ModelRoutes); empty: every image runs cameraModels.')
+  cameraModelRoutes: string
+
+  @description('Cosine distance of frame embeddings, a decimal number from 0 to 1, at or below which a frame repeats the previous picture (Camera__StaleDistanceThreshold).')
+  @minLength(1)
+  cameraStaleDistanceThreshold: string
+
+  @description('Largest camera upload read, in bytes; larger ones are rejected without being downloaded (Camera__MaxImageBytes).')
+  @minValue(1)
+  @maxValue(268435456)
+  cameraMaxImageBytes: int
+
+  @description('Labels kept per model, most probable first (Camera__TopLabels).')
+  @minValue(1)
+  @maxValue(100)
+  cameraTopLabels: int
+
+  @description('Largest decoded image in pixels (Inference__MaxPixels).')
+  @minValue(1)
+  @maxValue(500000000)
+  inferenceMaxPixels: int
+
+  @description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
+  @minValue(0)
+  @maxValue(256)
+  inferenceIntraOpThreads: int
+
+  @description('Largest inference batch (Inference__MaxBatchSize).')
+  @minValue(1)
+  @maxValue(256)
+  inferenceMaxBatchSize: int
+
+  @description('Longest wait in milliseconds for a batch to fill (Inference__MaxQueueDelayMs).')
+  @minValue(0)
+  @maxValue(1000)
+  inferenceMaxQueueDelayMs: int
+
+  @description('Longest inference queue per model before requests are refused (Inference__MaxQueueLength).')
+  @minValue(1)
+  @maxValue(100000)
+  inferenceMaxQueueLength: int
+
+  @description('Comma-separated models loaded and run once at start; readiness waits for them (Inference__WarmUpModels).')
+  inferenceWarmUpModels: string
+
+  @description('Largest HTTP request body in bytes (Http__MaxBodyBytes).')
+  @minValue(1024)
+  @maxValue(26214400)
+  httpMaxBodyBytes: int
+}
