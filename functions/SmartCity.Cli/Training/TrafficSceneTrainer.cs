@@ -211,18 +211,16 @@ internal static class TrafficSceneTrainer
             var weights = train.Select(i => frames[i].Sure ? 1f : UnsureWeight).ToArray();
             var congestion = SoftmaxRegression.Train([.. train.Select(i => features[i])], [.. train.Select(i => frames[i].Congestion)], Congestion.Length, l2, sampleWeights: weights);
             var lighting = SoftmaxRegression.Train([.. train.Select(i => features[i])], [.. train.Select(i => frames[i].Lighting)], Lighting.Length, l2);
-            var congestionPredicted = test.Select(i => HeadTraining.ArgMax(congestion.Probabilities(features[i]))).ToList();
-            var lightingPredicted = test.Select(i => HeadTraining.ArgMax(lighting.Probabilities(features[i]))).ToList();
-            var congestionActual = test.Select(i => frames[i].Congestion).ToList();
-            var lightingActual = test.Select(i => frames[i].Lighting).ToList();
-            var sure = test.Select((i, k) => (i, k)).Where(x => frames[x.i].Sure).ToList();
-            var sureAccuracy = sure.Count(x => congestionPredicted[x.k] == congestionActual[x.k]) / (double)Math.Max(sure.Count, 1);
-            congestionSum += congestionPredicted.Zip(congestionActual).Count(p => p.First == p.Second) / (double)test.Count;
-            lightingSum += lightingPredicted.Zip(lightingActual).Count(p => p.First == p.Second) / (double)test.Count;
+            var congestionReport = ClassificationReport.Evaluate(congestion, [.. test.Select(i => features[i])], [.. test.Select(i => frames[i].Congestion)], Congestion);
+            var lightingReport = ClassificationReport.Evaluate(lighting, [.. test.Select(i => features[i])], [.. test.Select(i => frames[i].Lighting)], Lighting);
+            var sure = test.Where(i => frames[i].Sure).ToList();
+            var sureAccuracy = sure.Count(i => congestion.Predict(features[i]) == frames[i].Congestion) / (double)Math.Max(sure.Count, 1);
+            congestionSum += congestionReport.Accuracy;
+            lightingSum += lightingReport.Accuracy;
             text.AppendLine(CultureInfo.InvariantCulture, $"Camera {camera} unseen (trained on the other two; {test.Count} frames, {sure.Count} with sure congestion labels: {sureAccuracy:P1} right on those).");
             text.AppendLine();
-            text.AppendLine("Congestion: " + HeadTraining.Report(HeadTraining.Confusion(congestionActual, congestionPredicted, Congestion.Length), Congestion));
-            text.AppendLine("Lighting: " + HeadTraining.Report(HeadTraining.Confusion(lightingActual, lightingPredicted, Lighting.Length), Lighting));
+            text.AppendLine("Congestion: " + congestionReport.ToMarkdown());
+            text.AppendLine("Lighting: " + lightingReport.ToMarkdown());
         }
 
         return (congestionSum / cameras.Count, lightingSum / cameras.Count, text.ToString());

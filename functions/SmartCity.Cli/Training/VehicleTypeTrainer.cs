@@ -50,7 +50,7 @@ internal static class VehicleTypeTrainer
         foreach (var l2 in new[] { 1e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f })
         {
             var candidate = SoftmaxRegression.Train(Select(embeddings, fit), Select(classes, fit), labels.Count, l2);
-            var accuracy = validation.Count(i => HeadTraining.ArgMax(candidate.Probabilities(embeddings[i])) == classes[i]) / (double)validation.Count;
+            var accuracy = ClassificationReport.Evaluate(candidate, Select(embeddings, validation), Select(classes, validation), labels).Accuracy;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  l2={l2:g}: validation accuracy {accuracy:P2}"));
             if (accuracy > bestAccuracy)
             {
@@ -59,8 +59,7 @@ internal static class VehicleTypeTrainer
         }
 
         var model = SoftmaxRegression.Train(Select(embeddings, trainAll), Select(classes, trainAll), labels.Count, bestL2);
-        var predicted = test.Select(i => HeadTraining.ArgMax(model.Probabilities(embeddings[i]))).ToList();
-        var report = HeadTraining.Report(HeadTraining.Confusion(Select(classes, test), predicted, labels.Count), labels);
+        var report = ClassificationReport.Evaluate(model, Select(embeddings, test), Select(classes, test), labels).ToMarkdown();
         Console.WriteLine();
         Console.WriteLine($"Held-out split ({test.Count} images, 20% per class, seed 42), head trained on the other {trainAll.Count}:");
         Console.WriteLine(report);
