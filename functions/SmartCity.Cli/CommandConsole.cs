@@ -7,7 +7,8 @@ namespace SmartCity.Cli;
 /// progress to <see cref="Error"/> (standard error). A progress bar is drawn only when
 /// <see cref="ShowsProgress"/>: standard error is a terminal.
 /// </summary>
-internal sealed class CommandConsole(TextWriter output, TextWriter error, bool showsProgress)
+/// <param name="progressAnsi">Whether the progress bar may use ANSI escapes; detected from the terminal unless a test says.</param>
+internal sealed class CommandConsole(TextWriter output, TextWriter error, bool showsProgress, AnsiSupport progressAnsi = AnsiSupport.Detect)
 {
     /// <summary>Widest a table row may be when the results go to a file or a pipe: rows are never wrapped there.</summary>
     private const int RedirectedWidth = 1000;
@@ -35,6 +36,7 @@ internal sealed class CommandConsole(TextWriter output, TextWriter error, bool s
     {
         Out = new AnsiConsoleOutput(Error),
         Interactive = InteractionSupport.Yes,
+        Ansi = progressAnsi,
     });
 
     private IAnsiConsole CreateResultsConsole()
