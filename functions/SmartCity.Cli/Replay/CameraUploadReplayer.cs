@@ -31,7 +31,7 @@ internal sealed class CameraUploadReplayer(ReplaySettings settings, CommandConso
     }
 
     /// <summary>The container client; a connection string the SDK cannot parse is a usage error, not a crash.</summary>
-    internal static BlobContainerClient OpenContainer(ReplaySettings settings)
+    private static BlobContainerClient OpenContainer(ReplaySettings settings)
     {
         try
         {
