@@ -1,3 +1,3 @@
 using SmartCity.Cli;
 
-return await CommandLine.RunAsync(args);
+return await SmartCityCommandLine.RunAsync(args, CommandConsole.ForProcess());

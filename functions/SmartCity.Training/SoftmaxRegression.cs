@@ -129,6 +129,22 @@ public sealed class SoftmaxRegression
         return output;
     }
 
+    /// <summary>The most probable class for raw (unstandardised) features.</summary>
+    public int Predict(float[] features)
+    {
+        var probabilities = Probabilities(features);
+        var best = 0;
+        for (var c = 1; c < probabilities.Length; c++)
+        {
+            if (probabilities[c] > probabilities[best])
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>
     /// Weights and bias for raw features, with standardisation folded in:
     /// logits = x · (W ⊙ scale) + (b − Σ mean·scale·W).

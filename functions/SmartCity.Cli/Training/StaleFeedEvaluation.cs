@@ -2,6 +2,8 @@ using System.Globalization;
 using SkiaSharp;
 using SmartCity.Cameras;
 using SmartCity.Cameras.Storage;
+using SmartCity.Inference.Models;
+using SmartCity.Inference.Runtime;
 
 namespace SmartCity.Cli.Training;
 
@@ -13,65 +15,63 @@ namespace SmartCity.Cli.Training;
 /// </summary>
 internal static class StaleFeedEvaluation
 {
-    public static async Task<int> RunAsync(Arguments arguments)
+    private const int ReencodeQuality = 60;
+
+    public static async Task<int> RunAsync(StaleFeedSettings settings, CommandConsole console, CancellationToken cancellationToken)
     {
-        var data = arguments.Get("data", Path.Combine("..", "shared", "data", "traffic-cameras"));
-        var modelName = arguments.Get("model", "traffic-scene");
-        var files = Directory.GetFiles(data, "camera_*.jpg")
-            .Select(f => (File: f, Camera: Path.GetFileName(f).Split('_')[1], Name: Path.GetFileName(f)))
-            .OrderBy(f => f.Camera, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
-        await using var engine = EngineFactory.Create(arguments);
-        var model = engine.Repository.Get(modelName);
+        var frames = CameraFrame.InFolder(settings.Data);
+        await using var engine = settings.Engine.CreateEngine();
+        var model = engine.Repository.Get(settings.Model);
 
-        var bytes = files.Select(f => File.ReadAllBytes(f.File)).ToList();
+        var bytes = frames.Select(f => File.ReadAllBytes(f.File)).ToList();
         var hashes = bytes.Select(b => FrozenFeedDetector.Hash(b)).ToList();
-        var embeddings = await EmbedAsync(engine, model, bytes);
-        var reencoded = await EmbedAsync(engine, model, [.. bytes.Select(b => Reencode(b, 60))]);
+        var embeddings = await WorkProgress.RunAsync(console, "Embedding frames", bytes.Count, done => EmbedAsync(engine, model, bytes, done, cancellationToken));
+        var reencoded = await WorkProgress.RunAsync(console, "Embedding re-encodes", bytes.Count, done => EmbedAsync(engine, model, [.. bytes.Select(b => Reencode(b, ReencodeQuality))], done, cancellationToken));
 
-        var truth = new bool[files.Count];
-        var consecutiveMoving = new List<double>();
-        var reencodeDistances = new List<double>();
-        for (var i = 0; i < files.Count; i++)
-        {
-            reencodeDistances.Add(FrozenFeedDetector.CosineDistance(embeddings[i], reencoded[i]));
-            if (i == 0 || files[i - 1].Camera != files[i].Camera)
-            {
-                continue;
-            }
-
-            truth[i] = hashes[i] == hashes[i - 1];
-            if (!truth[i])
-            {
-                consecutiveMoving.Add(FrozenFeedDetector.CosineDistance(embeddings[i - 1], embeddings[i]));
-            }
-        }
-
-        var repeatsOfEarlier = files.Select((f, i) => (f.Camera, hashes[i])).GroupBy(x => x).Sum(g => g.Count() - 1);
-        consecutiveMoving.Sort();
-        reencodeDistances.Sort();
-        var maxReencode = reencodeDistances[^1];
-        var minMoving = consecutiveMoving[0];
-        var threshold = double.Parse(arguments.Get("threshold", Math.Sqrt(maxReencode * minMoving).ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{files.Count} frames; {truth.Count(t => t)} repeat the previous frame of their camera byte for byte ({repeatsOfEarlier} repeat some earlier frame)."));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cosine distance, frame vs its JPEG re-encode (quality 60): max {maxReencode:0.00000}, median {reencodeDistances[reencodeDistances.Count / 2]:0.00000}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cosine distance, consecutive different frames of one camera: min {minMoving:0.00000}, 5th percentile {consecutiveMoving[consecutiveMoving.Count / 20]:0.00000}, median {consecutiveMoving[consecutiveMoving.Count / 2]:0.00000}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Threshold: {threshold:0.00000}"));
-
+        var truth = RepeatsOfPrevious(frames, hashes);
+        var threshold = WriteDistances(console.Output, frames, hashes, truth, embeddings, reencoded, settings.Threshold);
         var detector = new FrozenFeedDetector(threshold);
-        Score("As uploaded (hash and distance)", files, truth, i => hashes[i], embeddings, detector);
+        Score(console.Output, "As uploaded (hash and distance)", frames, truth, i => hashes[i], embeddings, detector);
         // A frozen camera that re-encodes: every repeat arrives as a re-encoded copy, so only the distance can catch it.
-        Score("Repeats re-encoded (distance only)", files, truth, i => truth[i] ? "reencoded-" + i : hashes[i], [.. embeddings.Select((e, i) => truth[i] ? reencoded[i] : e)], detector);
-        return 0;
+        Score(console.Output, "Repeats re-encoded (distance only)", frames, truth, i => truth[i] ? "reencoded-" + i : hashes[i], [.. embeddings.Select((e, i) => truth[i] ? reencoded[i] : e)], detector);
+        return ExitCodes.Success;
     }
 
-    private static void Score(string title, List<(string File, string Camera, string Name)> files, bool[] truth, Func<int, string> hash, float[][] embeddings, FrozenFeedDetector detector)
+    /// <summary>Whether each frame's bytes equal those of its camera's previous frame.</summary>
+    private static bool[] RepeatsOfPrevious(List<CameraFrame> frames, List<string> hashes) =>
+        [.. frames.Select((f, i) => i > 0 && frames[i - 1].Camera == f.Camera && hashes[i] == hashes[i - 1])];
+
+    /// <summary>
+    /// Prints the distances between frames and their re-encodes and between consecutive different
+    /// frames, and returns the threshold to score: the one given, or the geometric mean of the
+    /// largest re-encode distance and the smallest distance between different frames.
+    /// </summary>
+    private static double WriteDistances(TextWriter output, List<CameraFrame> frames, List<string> hashes, bool[] truth, float[][] embeddings, float[][] reencoded, double? threshold)
+    {
+        var reencodeDistances = Enumerable.Range(0, frames.Count).Select(i => FrozenFeedDetector.CosineDistance(embeddings[i], reencoded[i])).Order().ToList();
+        var consecutiveMoving = Enumerable.Range(1, Math.Max(frames.Count - 1, 0))
+            .Where(i => frames[i - 1].Camera == frames[i].Camera && !truth[i])
+            .Select(i => FrozenFeedDetector.CosineDistance(embeddings[i - 1], embeddings[i])).Order().ToList();
+        var repeatsOfEarlier = frames.Select((f, i) => (f.Camera, hashes[i])).GroupBy(x => x).Sum(g => g.Count() - 1);
+        var maxReencode = reencodeDistances[^1];
+        var minMoving = consecutiveMoving[0];
+        var chosen = threshold ?? Math.Sqrt(maxReencode * minMoving);
+
+        output.WriteLine(Format($"{frames.Count} frames; {truth.Count(t => t)} repeat the previous frame of their camera byte for byte ({repeatsOfEarlier} repeat some earlier frame)."));
+        output.WriteLine(Format($"Cosine distance, frame vs its JPEG re-encode (quality {ReencodeQuality}): max {maxReencode:0.00000}, median {reencodeDistances[reencodeDistances.Count / 2]:0.00000}"));
+        output.WriteLine(Format($"Cosine distance, consecutive different frames of one camera: min {minMoving:0.00000}, 5th percentile {consecutiveMoving[consecutiveMoving.Count / 20]:0.00000}, median {consecutiveMoving[consecutiveMoving.Count / 2]:0.00000}"));
+        output.WriteLine(Format($"Threshold: {chosen:0.00000}"));
+        return chosen;
+    }
+
+    /// <summary>Runs the detector over every camera's frames in order and prints its precision and recall, and each wrong call.</summary>
+    private static void Score(TextWriter output, string title, List<CameraFrame> frames, bool[] truth, Func<int, string> hash, float[][] embeddings, FrozenFeedDetector detector)
     {
         int truePositive = 0, falsePositive = 0, falseNegative = 0;
         FrameFingerprint? previous = null;
-        for (var i = 0; i < files.Count; i++)
+        for (var i = 0; i < frames.Count; i++)
         {
-            if (i > 0 && files[i - 1].Camera != files[i].Camera)
+            if (i > 0 && frames[i - 1].Camera != frames[i].Camera)
             {
                 previous = null;
             }
@@ -79,34 +79,29 @@ internal static class StaleFeedEvaluation
             var capturedAt = DateTimeOffset.UnixEpoch.AddMinutes(i);
             var decision = detector.Decide(previous, hash(i), embeddings[i], capturedAt);
             previous = new FrameFingerprint(hash(i), embeddings[i], capturedAt, decision.PictureFirstSeenAt);
-            if (decision.Stale && truth[i])
+            truePositive += decision.Stale && truth[i] ? 1 : 0;
+            falsePositive += decision.Stale && !truth[i] ? 1 : 0;
+            falseNegative += !decision.Stale && truth[i] ? 1 : 0;
+            if (decision.Stale != truth[i])
             {
-                truePositive++;
-            }
-            else if (decision.Stale)
-            {
-                falsePositive++;
-                Console.WriteLine($"  false stale call: {files[i].Name} (distance {decision.Distance:0.00000})");
-            }
-            else if (truth[i])
-            {
-                falseNegative++;
-                Console.WriteLine($"  missed repeat: {files[i].Name} (distance {decision.Distance:0.00000})");
+                output.WriteLine(Format($"  {(decision.Stale ? "false stale call" : "missed repeat")}: {frames[i].Name} (distance {decision.Distance:0.00000})"));
             }
         }
 
         var precision = truePositive / (double)Math.Max(truePositive + falsePositive, 1);
         var recall = truePositive / (double)Math.Max(truePositive + falseNegative, 1);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{title}: precision {precision:P1}, recall {recall:P1} ({truePositive} caught, {falsePositive} false, {falseNegative} missed)"));
+        output.WriteLine(Format($"{title}: precision {precision:P1}, recall {recall:P1} ({truePositive} caught, {falsePositive} false, {falseNegative} missed)"));
     }
 
-    private static async Task<float[][]> EmbedAsync(SmartCity.Inference.Runtime.InferenceEngine engine, SmartCity.Inference.Models.ModelVersion model, List<byte[]> images)
+    private static async Task<float[][]> EmbedAsync(InferenceEngine engine, ModelVersion model, List<byte[]> images, Action imageDone, CancellationToken cancellationToken)
     {
         var result = new float[images.Count][];
-        await Parallel.ForEachAsync(Enumerable.Range(0, images.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, images.Count), parallel, async (i, ct) =>
         {
             var prediction = await engine.PredictAsync(model, images[i], 1, 0f, ct);
-            result[i] = prediction.Embedding ?? throw new ArgumentException($"Model '{model.Id}' gives no embedding.");
+            result[i] = prediction.Embedding ?? throw new UsageException($"Model '{model.Id}' gives no embedding.");
+            imageDone();
         });
         return result;
     }
@@ -117,4 +112,6 @@ internal static class StaleFeedEvaluation
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality);
         return data.ToArray();
     }
+
+    private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

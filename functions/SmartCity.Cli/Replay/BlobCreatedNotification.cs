@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace SmartCity.Cli;
+namespace SmartCity.Cli.Replay;
 
 /// <summary>
 /// The Event Grid notification the blob webhook of the Functions host takes
@@ -12,7 +12,7 @@ namespace SmartCity.Cli;
 /// event in the Event Grid schema, whose <c>subject</c> names the container and blob and whose
 /// <c>data.url</c> is the blob's URL. Used to replay uploads locally and after poisoning.
 /// </summary>
-public static class BlobCreatedNotification
+internal static class BlobCreatedNotification
 {
     public const string EventType = "Microsoft.Storage.BlobCreated";
 

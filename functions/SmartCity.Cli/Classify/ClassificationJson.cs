@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using SmartCity.Inference.Runtime;
+
+namespace SmartCity.Cli.Classify;
+
+/// <summary>
+/// <c>classify --json</c>: <c>{ model, images: [{ file, width, height, predictions: [{ label,
+/// probability }], &lt;other head&gt;: [...], ms } | { file, error, ms }], imagesPerSecond,
+/// peakWorkingSetMb }</c>. Further heads are named by their output; an embedding has no labels.
+/// </summary>
+internal static class ClassificationJson
+{
+    public static void Write(ClassificationRun run, TextWriter output)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", run.ModelId);
+            json.WriteStartArray("images");
+            foreach (var image in run.Images)
+            {
+                WriteImage(json, image);
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("imagesPerSecond", Math.Round(run.ImagesPerSecond, 2));
+            json.WriteNumber("peakWorkingSetMb", Math.Round(run.PeakWorkingSetMb, 1));
+            json.WriteEndObject();
+        }
+
+        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        output.Write('\n');
+        output.Flush();
+    }
+
+    private static void WriteImage(Utf8JsonWriter json, ClassifiedImage image)
+    {
+        json.WriteStartObject();
+        json.WriteString("file", image.File);
+        if (image.Prediction is { } prediction)
+        {
+            json.WriteNumber("width", prediction.Width);
+            json.WriteNumber("height", prediction.Height);
+            foreach (var head in prediction.Heads.Where(h => h.Predictions.Count > 0))
+            {
+                WriteHead(json, head == prediction.Heads[0] ? "predictions" : head.Name, head);
+            }
+        }
+        else
+        {
+            json.WriteString("error", image.Error);
+        }
+
+        json.WriteNumber("ms", Math.Round(image.Milliseconds, 2));
+        json.WriteEndObject();
+    }
+
+    private static void WriteHead(Utf8JsonWriter json, string name, HeadPrediction head)
+    {
+        json.WriteStartArray(name);
+        foreach (var label in head.Predictions)
+        {
+            json.WriteStartObject();
+            json.WriteString("label", label.Label);
+            json.WriteNumber("probability", Math.Round(label.Probability, 6));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace SmartCity.Cli.Training;
+
+/// <summary>A <c>train-*</c> command: <c>--data</c>, <c>--out</c> and the engine options, handed to its trainer.</summary>
+internal sealed class TrainingCommand : Command
+{
+    private readonly Option<string> _data;
+    private readonly Option<string> _out;
+    private readonly EngineOptions _engine = new();
+
+    public TrainingCommand(string name, string description, string defaultData, string defaultOut, CommandConsole console, Func<TrainingSettings, CommandConsole, CancellationToken, Task<int>> train)
+        : base(name, description)
+    {
+        _data = new Option<string>("--data") { Description = "The labelled data.", HelpName = "folder", DefaultValueFactory = _ => defaultData };
+        _out = new Option<string>("--out") { Description = "The model version folder to write.", HelpName = "folder", DefaultValueFactory = _ => defaultOut };
+        Add(_data);
+        Add(_out);
+        _engine.AddTo(this);
+        SetAction((parse, cancellationToken) => train(
+            new TrainingSettings(parse.GetRequiredValue(_data), parse.GetRequiredValue(_out), _engine.Bind(parse)), console, cancellationToken));
+    }
+
+    public static TrainingCommand VehicleType(CommandConsole console) => new(
+        "train-vehicle-type",
+        "Train the vehicle-type head on ResNet-18 embeddings of labelled crops (folder name = label), report held-out accuracy, write the model version.",
+        Path.Combine("..", "shared", "data", "vehicles"),
+        Path.Combine("models", "vehicle-type", "1"),
+        console,
+        VehicleTypeTrainer.RunAsync);
+
+    public static TrainingCommand TrafficScene(CommandConsole console) => new(
+        "train-traffic-scene",
+        "Train the congestion and lighting heads over pooled region features of camera frames (labels.csv), comparing region layouts leave-one-camera-out; write the model version.",
+        Path.Combine("..", "shared", "data", "traffic-cameras"),
+        Path.Combine("models", "traffic-scene", "1"),
+        console,
+        TrafficSceneTrainer.RunAsync);
+}
