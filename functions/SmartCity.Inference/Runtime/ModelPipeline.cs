@@ -5,16 +5,6 @@ using SmartCity.Inference.Models;
 
 namespace SmartCity.Inference.Runtime;
 
-/// <summary>One preprocessed item waiting for a batch.</summary>
-internal readonly record struct TensorRequest(float[] Values, long SubmittedAt);
-
-/// <summary>One item's answer from a batch: postprocessed values per head (probabilities or a normalised embedding).</summary>
-internal readonly record struct TensorResponse(float[][] Heads, int BatchSize, long QueueTicks, long RunTicks)
-{
-    /// <summary>The primary head's values.</summary>
-    public float[] Values => Heads[0];
-}
-
 /// <summary>
 /// Serves one model version: the session that reads the image tensor (the model itself, or
 /// its backbone), an optional head session reading the backbone's output, and the dynamic
