@@ -96,6 +96,28 @@ public sealed class InferenceEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_with_an_unreadable_image_names_the_first_one_by_its_index()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        byte[] corrupt = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Enumerable.Repeat((byte)0x42, 64)];
+        ReadOnlyMemory<byte>[] images = [TestImages.Solid(SKColors.Red), TestImages.Solid(SKColors.Green), corrupt, Array.Empty<byte>()];
+
+        var error = await Assert.ThrowsAsync<ImageInBatchException>(() => _fixtures.PredictBatchAsync(model, images));
+
+        Assert.Equal(2, error.Index);
+        Assert.IsType<CorruptImageException>(error.Problem);
+        Assert.Same(error.Problem, error.InnerException);
+        Assert.Equal("corrupt-image", error.Code);
+        Assert.StartsWith("Image 2: The image is corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_single_image_fails_with_the_image_problem_itself()
+    {
+        await Assert.ThrowsAsync<EmptyImageException>(() => _fixtures.PredictAsync("channel-logits", null, Array.Empty<byte>()));
+    }
+
+    [Fact]
     public async Task A_preprocessed_tensor_can_be_sent_directly_and_its_shape_is_checked()
     {
         var model = _fixtures.Repository.Get("channel-logits");

@@ -104,10 +104,13 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     /// <summary>
     /// Predicts several images. They are announced to the batcher together and decoded in
-    /// parallel, so they run as one batch (or as few as the maximum batch size allows).
+    /// parallel, so they run as one batch (or as few as the maximum batch size allows). When an
+    /// image cannot be read, throws <see cref="ImageInBatchException"/> naming the first such
+    /// image by its index; any other failure of the first failing image is thrown as it is.
     /// </summary>
     public async Task<Prediction[]> PredictBatchAsync(ModelVersion model, IReadOnlyList<ReadOnlyMemory<byte>> images, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(images);
         var pipeline = GetPipeline(model);
         var expectations = images.Select(_ => pipeline.Batcher.Expect()).ToArray();
         var tasks = new Task<Prediction>[images.Count];
@@ -120,7 +123,15 @@ public sealed partial class InferenceEngine : IAsyncDisposable
                 : Task.Run(() => PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken), cancellationToken);
         }
 
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
+        try
+        {
+            return await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (ImageProblemException problem)
+        {
+            // Task.WhenAll rethrows the first failure in task order: find whose it is.
+            throw new ImageInBatchException(Array.FindIndex(tasks, t => ReferenceEquals(t.Exception?.InnerException, problem)), problem);
+        }
     }
 
     private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, CancellationToken cancellationToken)
