@@ -118,6 +118,40 @@ public sealed class InferenceEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_model_with_its_own_maxBatchSize_gets_batches_no_larger_than_it()
+    {
+        // channel-logits/2 under a manifest of its own that allows two per run, on a server that allows eight.
+        var root = Path.Combine(Path.GetTempPath(), "smartcity-batching-" + Guid.NewGuid().ToString("N"));
+        var source = Path.Combine(TestPaths.FixtureModels, "channel-logits", "2");
+        var directory = Path.Combine(root, "pairs", "1");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            File.Copy(Path.Combine(source, "model.onnx"), Path.Combine(directory, "model.onnx"));
+            File.Copy(Path.Combine(source, "labels.txt"), Path.Combine(directory, "labels.txt"));
+            var manifest = File.ReadAllText(Path.Combine(source, "model.json"));
+            File.WriteAllText(Path.Combine(directory, "model.json"), manifest.Replace("{\n  \"task\"", "{\n  \"maxBatchSize\": 2,\n  \"maxQueueDelayMs\": 50,\n  \"task\"", StringComparison.Ordinal));
+            var options = new InferenceOptions { ModelsPath = root, MaxBatchSize = 8, MaxQueueDelayMs = 4 };
+            await using var engine = new InferenceEngine(new ModelRepository(root), options);
+            var model = engine.Repository.Get("pairs");
+            Assert.Equal(2, model.Manifest.MaxBatchSize);
+
+            var images = Enumerable.Range(0, 7).Select(i => (ReadOnlyMemory<byte>)TestImages.Solid(new SKColor((byte)(i * 30), 90, 40))).ToList();
+            var batch = await engine.PredictBatchAsync(model, images);
+
+            Assert.All(batch, p => Assert.InRange(p.Timings.BatchSize, 1, 2));
+            Assert.Contains(batch, p => p.Timings.BatchSize == 2);
+            var counts = engine.BatchSizeCounts(model);
+            Assert.Equal(3, counts.Count); // sizes 0, 1 and 2: nothing larger can be counted
+            Assert.Equal(7, counts.Select((count, size) => count * size).Sum());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_preprocessed_tensor_can_be_sent_directly_and_its_shape_is_checked()
     {
         var model = _fixtures.Repository.Get("channel-logits");

@@ -19,6 +19,18 @@ public sealed class ModelManifest
     /// <summary>Rewrite the first dimension of inputs and outputs to a symbolic batch dimension at load.</summary>
     public bool DynamicBatch { get; set; }
 
+    /// <summary>
+    /// Most requests the dynamic batcher puts in one run of this model (Triton's per-model
+    /// <c>max_batch_size</c>), 1 to 256. Unset: the server's <c>Inference:MaxBatchSize</c>.
+    /// </summary>
+    public int? MaxBatchSize { get; set; }
+
+    /// <summary>
+    /// Longest a request to this model waits for others to join its batch, in milliseconds
+    /// (Triton's <c>max_queue_delay_microseconds</c>), 0 to 1000. Unset: the server's <c>Inference:MaxQueueDelayMs</c>.
+    /// </summary>
+    public int? MaxQueueDelayMs { get; set; }
+
     /// <summary>When set, this model is a head: images go through the backbone, whose output feeds this model's file.</summary>
     public BackboneReference? Backbone { get; set; }
 
