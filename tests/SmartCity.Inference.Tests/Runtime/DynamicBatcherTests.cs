@@ -1,6 +1,6 @@
 using SmartCity.Inference.Runtime;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Runtime;
 
 public class DynamicBatcherTests
 {

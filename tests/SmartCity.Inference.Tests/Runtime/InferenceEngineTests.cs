@@ -2,7 +2,7 @@ using SkiaSharp;
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Runtime;
 
 public sealed class InferenceEngineTests : IAsyncLifetime
 {

@@ -1,6 +1,6 @@
 using SmartCity.Inference.Models;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Models;
 
 public sealed class ModelRepositoryTests : IDisposable
 {

@@ -2,7 +2,7 @@ using SkiaSharp;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Imaging;
 
 [Collection(nameof(MemoryMeasurement))]
 public class BadInputMemoryTests

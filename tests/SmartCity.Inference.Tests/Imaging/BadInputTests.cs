@@ -2,7 +2,7 @@ using SkiaSharp;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Imaging;
 
 /// <summary>Every kind of bad image gets its own exception, never a crash.</summary>
 public class BadInputTests
