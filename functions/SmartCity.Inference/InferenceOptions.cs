@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SmartCity.Inference.Models;
 
 namespace SmartCity.Inference;
 
@@ -18,12 +19,12 @@ public sealed class InferenceOptions
     [SettingRange(0, 256, ErrorMessage = "Inference:IntraOpThreads must be between {1} and {2}.")]
     public int IntraOpThreads { get; set; }
 
-    /// <summary>Most requests the dynamic batcher puts in one <c>Run</c> (Triton's <c>max_batch_size</c>).</summary>
-    [SettingRange(1, 256, ErrorMessage = "Inference:MaxBatchSize must be between {1} and {2}.")]
+    /// <summary>Most requests the dynamic batcher puts in one <c>Run</c> (Triton's <c>max_batch_size</c>); a model's manifest may set its own.</summary>
+    [SettingRange(ModelRepository.MinBatchSize, ModelRepository.MaxBatchSize, ErrorMessage = "Inference:MaxBatchSize must be between {1} and {2}.")]
     public int MaxBatchSize { get; set; } = 16;
 
-    /// <summary>Longest a request waits for others to join its batch (Triton's <c>max_queue_delay_microseconds</c>, in ms).</summary>
-    [SettingRange(0, 1000, ErrorMessage = "Inference:MaxQueueDelayMs must be between {1} and {2}.")]
+    /// <summary>Longest a request waits for others to join its batch (Triton's <c>max_queue_delay_microseconds</c>, in ms); a model's manifest may set its own.</summary>
+    [SettingRange(0, ModelRepository.MaxQueueDelayMs, ErrorMessage = "Inference:MaxQueueDelayMs must be between {1} and {2}.")]
     public int MaxQueueDelayMs { get; set; } = 4;
 
     /// <summary>Requests that may wait per model before new ones are refused (HTTP 429/503, blob retry).</summary>

@@ -1,41 +1,29 @@
+using SmartCity.Inference;
+
 namespace SmartCity.Functions.Http;
 
 /// <summary>
-/// A failure of the request itself (size, content type, malformed body or query), raised by
-/// the HTTP layer and mapped to its status by <see cref="ProblemMapping"/>.
+/// A failure of the request itself (size, content type, malformed body or query), raised by the
+/// HTTP layer. Like every failure of the engine it is an <see cref="InferenceException"/> with a
+/// stable code, and <see cref="ProblemMapping"/> answers it from that code.
 /// </summary>
-public sealed class HttpApiException(int status, string code, string title, string detail, TimeSpan? retryAfter = null) : Exception(detail)
+public sealed class HttpApiException(string code, string detail, TimeSpan? retryAfter = null) : InferenceException(code, detail)
 {
-    public int Status { get; } = status;
-
     /// <summary>Sent as <c>Retry-After</c> when set (503 answers).</summary>
-    public TimeSpan? RetryAfter { get; } = retryAfter;
+    public override TimeSpan? RetryAfter { get; } = retryAfter;
 
-    /// <summary>Stable problem code, the last segment of the problem <c>type</c>.</summary>
-    public string Code { get; } = code;
-
-    public string Title { get; } = title;
-
-    public static HttpApiException BadRequest(string code, string detail) => new(400, code, "The request is malformed.", detail);
+    /// <summary>A malformed body; <paramref name="code"/> says how (<c>malformed-json</c>, <c>bad-base64</c>, ...).</summary>
+    public static HttpApiException BadRequest(string code, string detail) => new(code, detail);
 
     public static HttpApiException PayloadTooLarge(long limit) =>
-        new(413, "payload-too-large", "The request body is too large.", $"The body is over the limit of {limit} bytes (setting Http:MaxBodyBytes).");
+        new("payload-too-large", $"The body is over the limit of {limit} bytes (setting Http:MaxBodyBytes).");
 
     public static HttpApiException InvalidQuery(string parameter, string detail) =>
-        new(400, "invalid-query", "A query parameter is invalid.", $"Query parameter '{parameter}' {detail}");
+        new("invalid-query", $"Query parameter '{parameter}' {detail}");
 
     public static HttpApiException NotReady(string reason, TimeSpan retryAfter) =>
-        new(503, "not-ready", "The server is not ready.", reason, retryAfter);
+        new("not-ready", reason, retryAfter);
 
     public static HttpApiException UnsupportedMediaType(string? contentType, string accepted) =>
-        new(415, "unsupported-media-type", "The content type is not supported.", $"Content-Type '{contentType ?? "(none)"}' is not supported; send {accepted}.");
-}
-
-/// <summary>An image inside a multi-image request failed; the message says which one.</summary>
-public sealed class ImagePartException(int index, string? name, SmartCity.Inference.InferenceException inner)
-    : Exception($"Image {index}{(name is null ? string.Empty : $" ('{name}')")}: {inner.Message}", inner)
-{
-    public int Index { get; } = index;
-
-    public SmartCity.Inference.InferenceException Inner { get; } = inner;
+        new("unsupported-media-type", $"Content-Type '{contentType ?? "(none)"}' is not supported; send {accepted}.");
 }

@@ -5,9 +5,6 @@ using Microsoft.Net.Http.Headers;
 
 namespace SmartCity.Functions.Http;
 
-/// <summary>An encoded image taken from a request, with the part or file name it came with.</summary>
-public readonly record struct RequestImage(string? Name, ReadOnlyMemory<byte> Data);
-
 /// <summary>
 /// Takes the images out of a prediction request: a raw image body, a multipart form with one
 /// or more image parts, or JSON <c>{"images":[{"data":"&lt;base64&gt;"}]}</c>. The body is read

@@ -28,9 +28,3 @@ public sealed class JsonBodyResult<T>(T value, JsonTypeInfo<T> typeInfo, int sta
         await JsonSerializer.SerializeAsync(response.Body, Value, typeInfo, context.HttpContext.RequestAborted);
     }
 }
-
-/// <summary>RFC 9457 problem details.</summary>
-public sealed record ProblemDetailsBody(string Type, string Title, int Status, string Detail, string? Instance);
-
-/// <summary>The Open Inference Protocol's error body.</summary>
-public sealed record OpenInferenceError(string Error);

@@ -22,18 +22,21 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
         catch (Exception exception) when (context.GetHttpContext() is { } httpContext && !httpContext.RequestAborted.IsCancellationRequested)
         {
             // The ASP.NET Core integration executes the invocation's IActionResult after the pipeline.
-            context.GetInvocationResult().Value = Map(Unwrap(exception), httpContext.Request, logger);
+            context.GetInvocationResult().Value = Map(exception, httpContext.Request, logger);
         }
     }
 
-    /// <summary>What the middleware answers for an exception (used by tests too).</summary>
+    /// <summary>
+    /// What the middleware answers for an exception, as the function threw it or wrapped (used by
+    /// tests too): <see cref="ProblemMapping"/> finds the failure inside any wrapper.
+    /// </summary>
     public static IActionResult Map(Exception exception, HttpRequest request, ILogger logger)
     {
-        var result = ProblemMapping.ToResult(exception, request);
-        if (result is not null)
+        ArgumentNullException.ThrowIfNull(request);
+        if (ProblemMapping.ToResult(exception, request) is { } result)
         {
-            var reason = exception.GetType().Name;
-            LogRejected(logger, request.Path.Value, reason);
+            var code = ProblemMapping.CodeOf(exception)!;
+            LogRejected(logger, request.Path.Value, code);
             return result;
         }
 
@@ -43,11 +46,6 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
             ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(body.Detail), ApiJsonContext.Default.OpenInferenceError, 500)
             : new JsonBodyResult<ProblemDetailsBody>(body, ApiJsonContext.Default.ProblemDetailsBody, 500, "application/problem+json");
     }
-
-    private static Exception Unwrap(Exception exception) =>
-        exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0])
-        : exception.GetType().Name == "FunctionInvocationException" && exception.InnerException is not null ? Unwrap(exception.InnerException)
-        : exception;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request to {Path} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string? path, string reason);

@@ -1,57 +1,101 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using SmartCity.Cameras.Storage;
 using SmartCity.Inference;
 
 namespace SmartCity.Functions.Http;
 
 /// <summary>
-/// The one place exceptions become HTTP answers. The project's own API answers with
-/// <c>application/problem+json</c> (RFC 9457) whose <c>type</c> is stable per failure; routes
-/// under <c>/api/v2</c> answer as the Open Inference Protocol says: <c>{"error": "..."}</c>.
-/// Returns null for exceptions that are not the caller's doing (those stay 500s and are logged).
+/// The one place exceptions become HTTP answers, from one table of failure codes. The project's
+/// own API answers with <c>application/problem+json</c> (RFC 9457) whose <c>type</c> is
+/// <see cref="TypePrefix"/> and the code; routes under <c>/api/v2</c> answer as the Open
+/// Inference Protocol says: <c>{"error": "..."}</c>. Returns null for exceptions that are not
+/// the caller's doing (those stay 500s and are logged).
 /// </summary>
 public static class ProblemMapping
 {
     public const string TypePrefix = "urn:smartcity:problem:";
 
+    private static readonly TimeSpan ModelRetryAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>An <see cref="InferenceException"/> whose code is not in <see cref="Types"/>.</summary>
+    public static readonly ProblemType Unlisted = new(400, "The request failed.");
+
+    /// <summary>Every failure code the API answers, with its status and title.</summary>
+    public static IReadOnlyDictionary<string, ProblemType> Types { get; } = new Dictionary<string, ProblemType>(StringComparer.Ordinal)
+    {
+        // The request (HttpApiException, and the camera API's query parameters)
+        ["invalid-query"] = new(400, "A query parameter is invalid."),
+        ["malformed-json"] = new(400, "The request is malformed."),
+        ["malformed-multipart"] = new(400, "The request is malformed."),
+        ["no-images"] = new(400, "The request is malformed."),
+        ["bad-base64"] = new(400, "The request is malformed."),
+        ["invalid-inference-request"] = new(400, "The request is malformed."),
+        ["payload-too-large"] = new(413, "The request body is too large."),
+        ["unsupported-media-type"] = new(415, "The content type is not supported."),
+        ["not-ready"] = new(503, "The server is not ready."),
+
+        // The image (ImageProblemException)
+        ["empty-image"] = new(400, "The image cannot be read."),
+        ["unsupported-format"] = new(400, "The image cannot be read."),
+        ["corrupt-image"] = new(400, "The image cannot be read."),
+        ["too-many-pixels"] = new(422, "The image has too many pixels."),
+
+        // The model and the engine
+        ["model-not-found"] = new(404, "The model or version does not exist."),
+        ["invalid-tensor"] = new(400, "The tensor does not fit the model."),
+        ["queue-full"] = new(503, "The server is busy."),
+        ["model-load-failed"] = new(503, "The model cannot be served.", ModelRetryAfter),
+        ["invalid-manifest"] = new(503, "The model cannot be served.", ModelRetryAfter),
+    };
+
     public static IActionResult? ToResult(Exception exception, HttpRequest request)
     {
-        var (status, code, title, detail, retryAfter) = exception switch
-        {
-            HttpApiException e => (e.Status, e.Code, e.Title, e.Message, e.RetryAfter),
-            SmartCity.Cameras.Storage.CameraQueryException e => (400, "invalid-query", "The request is malformed.", e.Message, (TimeSpan?)null),
-            ImagePartException e => Describe(e.Inner) with { Detail = e.Message },
-            InferenceException e => Describe(e),
-            _ => default,
-        };
-
-        if (status == 0)
+        ArgumentNullException.ThrowIfNull(request);
+        if (Find(exception) is not { } failure)
         {
             return null;
         }
 
+        var type = Types.GetValueOrDefault(failure.Code, Unlisted);
+        var retryAfter = failure.RetryAfter ?? type.RetryAfter;
         return IsOpenInferenceProtocol(request)
-            ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(detail), ApiJsonContext.Default.OpenInferenceError, status, "application/json", retryAfter)
+            ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(failure.Detail), ApiJsonContext.Default.OpenInferenceError, type.Status, "application/json", retryAfter)
             : new JsonBodyResult<ProblemDetailsBody>(
-                new ProblemDetailsBody(TypePrefix + code, title, status, detail, request.Path.Value),
+                new ProblemDetailsBody(TypePrefix + failure.Code, type.Title, type.Status, failure.Detail, request.Path.Value),
                 ApiJsonContext.Default.ProblemDetailsBody,
-                status,
+                type.Status,
                 "application/problem+json",
                 retryAfter);
     }
 
+    /// <summary>The code of the failure an exception reports, or null when it is not the caller's doing.</summary>
+    public static string? CodeOf(Exception exception) => Find(exception)?.Code;
+
     public static bool IsOpenInferenceProtocol(HttpRequest request) =>
         request.Path.StartsWithSegments("/api/v2", StringComparison.OrdinalIgnoreCase);
 
-    private static (int Status, string Code, string Title, string Detail, TimeSpan? RetryAfter) Describe(InferenceException exception) => exception switch
+    /// <summary>
+    /// The first failure with a code in the exception and its inner exceptions: what the
+    /// function threw may reach the middleware wrapped (an <see cref="AggregateException"/>, a
+    /// <see cref="System.Reflection.TargetInvocationException"/>), so no wrapper type is named.
+    /// </summary>
+    private static (string Code, string Detail, TimeSpan? RetryAfter)? Find(Exception? exception)
     {
-        ModelNotFoundException => (404, exception.Code, "The model or version does not exist.", exception.Message, null),
-        EmptyImageException or UnsupportedImageFormatException or CorruptImageException =>
-            (400, exception.Code, "The image cannot be read.", exception.Message, null),
-        InvalidTensorException => (400, exception.Code, "The tensor does not fit the model.", exception.Message, null),
-        ImageTooLargeException => (422, exception.Code, "The image has too many pixels.", exception.Message, null),
-        InferenceQueueFullException full => (503, exception.Code, "The server is busy.", exception.Message, full.RetryAfter),
-        ModelLoadException or ModelManifestException => (503, exception.Code, "The model cannot be served.", exception.Message, TimeSpan.FromSeconds(30)),
-        _ => (400, exception.Code, "The request failed.", exception.Message, null),
-    };
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                // Until CameraQueryException is an InferenceException (code invalid-query) itself.
+                case CameraQueryException query:
+                    return ("invalid-query", query.Message, null);
+                case InferenceException failure:
+                    return (failure.Code, failure.Message, failure.RetryAfter);
+                default:
+                    break;
+            }
+        }
+
+        return null;
+    }
 }

@@ -53,6 +53,10 @@ public static class TelemetryExtensions
     /// The credential an authentication string asks for: <c>Authorization=AAD</c> with an optional
     /// <c>ClientId</c> (a user-assigned identity; without it the system-assigned one). Null when the
     /// string is empty. A string that cannot be read stops the app at start, naming the setting.
+    /// It is checked here, while services are registered, rather than by an options validator on
+    /// start: the Application Insights SDK reads the same setting while the host is built and
+    /// fails first, with a FormatException or an AuthenticationException that names no setting
+    /// (tried; the start-up tests in Startup/WorkerStartupTests catch it).
     /// </summary>
     public static ManagedIdentityCredential? EntraCredential(string? authenticationString)
     {

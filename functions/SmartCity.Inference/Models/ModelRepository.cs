@@ -13,6 +13,15 @@ public sealed class ModelRepository
 {
     public const string ManifestFileName = "model.json";
 
+    /// <summary>Bounds of <c>maxBatchSize</c>, in a manifest and in <c>Inference:MaxBatchSize</c>.</summary>
+    public const int MinBatchSize = 1;
+
+    /// <inheritdoc cref="MinBatchSize"/>
+    public const int MaxBatchSize = 256;
+
+    /// <summary>Upper bound of <c>maxQueueDelayMs</c>, in a manifest and in <c>Inference:MaxQueueDelayMs</c>.</summary>
+    public const int MaxQueueDelayMs = 1000;
+
     private readonly Dictionary<string, ModelVersion[]> _models;
 
     /// <summary>The folder of <see cref="InferenceOptions.ModelsPath"/> (the app's, through dependency injection).</summary>
@@ -198,6 +207,8 @@ public sealed class ModelRepository
             throw Fail("input", "of a head may only name the tensor; image preprocessing comes from the backbone.");
         }
 
+        ValidateBatching(manifest, Fail);
+
         var onnxName = manifest.File ?? "model.onnx";
         if (System.IO.Path.IsPathRooted(onnxName) || onnxName.Contains("..", StringComparison.Ordinal))
         {
@@ -291,6 +302,20 @@ public sealed class ModelRepository
         }
 
         return new ModelVersion(name, version, directory, manifest, onnxPath, resolvedHeads, regions, backbone);
+    }
+
+    /// <summary>The per-model batching limits, in the ranges the server-wide settings take.</summary>
+    private static void ValidateBatching(ModelManifest manifest, Func<string, string, ModelManifestException> fail)
+    {
+        if (manifest.MaxBatchSize is { } size && size is < MinBatchSize or > MaxBatchSize)
+        {
+            throw fail("maxBatchSize", $"must be between {MinBatchSize} and {MaxBatchSize}; got {size}.");
+        }
+
+        if (manifest.MaxQueueDelayMs is { } delay && delay is < 0 or > MaxQueueDelayMs)
+        {
+            throw fail("maxQueueDelayMs", $"must be between 0 and {MaxQueueDelayMs}; got {delay}.");
+        }
     }
 
     /// <summary>Where NuGet restored a package file, for running from the source tree before a build copied it.</summary>

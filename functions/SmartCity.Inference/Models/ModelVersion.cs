@@ -2,10 +2,6 @@ using System.Drawing;
 
 namespace SmartCity.Inference.Models;
 
-/// <summary>One output read from a model: its tensor, how to read it, and its labels.</summary>
-/// <param name="Name">The output tensor name (null: the model's first output), also the name in answers.</param>
-public sealed record HeadSpec(string? Name, OutputKind Kind, IReadOnlyList<string> Labels);
-
 /// <summary>One validated model version from the repository.</summary>
 public sealed class ModelVersion
 {

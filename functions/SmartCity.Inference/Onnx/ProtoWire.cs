@@ -4,9 +4,9 @@ using System.Text;
 namespace SmartCity.Inference.Onnx;
 
 /// <summary>
-/// The small part of the protobuf wire format that ONNX model files need: enough to read
-/// fields, copy them unchanged and write new messages. ONNX Runtime has no API to edit a
-/// model, and this keeps the project free of generated protobuf code.
+/// A minimal protobuf writer: tags, varints, floats, bytes and nested messages. The ONNX head
+/// writer of SmartCity.Training builds its small graphs with it; editing an existing model is
+/// done over OnnxSharp's typed messages (<see cref="OnnxModelEditor"/>).
 /// </summary>
 internal static class ProtoWire
 {
@@ -14,83 +14,6 @@ internal static class ProtoWire
     public const int Fixed64 = 1;
     public const int LengthDelimited = 2;
     public const int Fixed32 = 5;
-
-    public readonly record struct Field(int Number, int WireType, ulong Value, ReadOnlyMemory<byte> Payload, ReadOnlyMemory<byte> Raw);
-
-    /// <summary>Enumerates the fields of one message. <see cref="Field.Raw"/> is the whole encoded field (tag included).</summary>
-    public static IEnumerable<Field> ReadFields(ReadOnlyMemory<byte> message)
-    {
-        var position = 0;
-        while (position < message.Length)
-        {
-            var start = position;
-            var tag = ReadVarint(message.Span, ref position);
-            var number = (int)(tag >> 3);
-            var wireType = (int)(tag & 7);
-            ulong value = 0;
-            ReadOnlyMemory<byte> payload = default;
-            switch (wireType)
-            {
-                case Varint:
-                    value = ReadVarint(message.Span, ref position);
-                    break;
-                case Fixed64:
-                    Require(message, position, 8);
-                    value = BinaryPrimitives.ReadUInt64LittleEndian(message.Span[position..]);
-                    position += 8;
-                    break;
-                case LengthDelimited:
-                    var length = ReadVarint(message.Span, ref position);
-                    if (length > (ulong)(message.Length - position))
-                    {
-                        throw new InvalidDataException("Truncated protobuf field.");
-                    }
-                    payload = message.Slice(position, (int)length);
-                    position += (int)length;
-                    break;
-                case Fixed32:
-                    Require(message, position, 4);
-                    value = BinaryPrimitives.ReadUInt32LittleEndian(message.Span[position..]);
-                    position += 4;
-                    break;
-                default:
-                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType}.");
-            }
-
-            yield return new Field(number, wireType, value, payload, message[start..position]);
-        }
-    }
-
-    public static string ReadString(Field field) => Encoding.UTF8.GetString(field.Payload.Span);
-
-    private static void Require(ReadOnlyMemory<byte> message, int position, int count)
-    {
-        if (message.Length - position < count)
-        {
-            throw new InvalidDataException("Truncated protobuf field.");
-        }
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
-    {
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (position >= data.Length)
-            {
-                throw new InvalidDataException("Truncated protobuf varint.");
-            }
-
-            var b = data[position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return result;
-            }
-        }
-
-        throw new InvalidDataException("Malformed protobuf varint.");
-    }
 
     public static void WriteVarint(Stream output, ulong value)
     {

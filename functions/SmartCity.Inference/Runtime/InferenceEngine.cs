@@ -9,50 +9,6 @@ using SmartCity.Inference.Models;
 
 namespace SmartCity.Inference.Runtime;
 
-/// <summary>Where time went for one prediction, in milliseconds.</summary>
-public readonly record struct PredictionTimings(double DecodeMs, double ResizeMs, double QueueMs, double InferenceMs, double PostprocessMs, int BatchSize)
-{
-    public double TotalMs => DecodeMs + ResizeMs + QueueMs + InferenceMs + PostprocessMs;
-}
-
-/// <summary>One output of a prediction (a model may answer with several heads from one pass).</summary>
-/// <param name="Name">The head (output tensor) name.</param>
-/// <param name="Kind">How the values were read.</param>
-/// <param name="Labels">Labels of <paramref name="Scores"/>, empty for embeddings.</param>
-/// <param name="Scores">Probabilities in label order, or the L2-normalised embedding.</param>
-/// <param name="Predictions">The top labels, most probable first (empty for embeddings).</param>
-public sealed record HeadPrediction(string Name, OutputKind Kind, IReadOnlyList<string> Labels, float[] Scores, IReadOnlyList<LabelProbability> Predictions);
-
-/// <summary>The answer for one image.</summary>
-public sealed class Prediction
-{
-    public required ModelVersion Model { get; init; }
-
-    /// <summary>Image width as displayed (after EXIF orientation).</summary>
-    public int Width { get; init; }
-
-    public int Height { get; init; }
-
-    /// <summary>The top labels (classifiers), most probable first; empty for embeddings.</summary>
-    public required IReadOnlyList<LabelProbability> Predictions { get; init; }
-
-    /// <summary>Every output value: probabilities in <see cref="Labels"/> order, or the L2-normalised embedding.</summary>
-    public required float[] Scores { get; init; }
-
-    public required IReadOnlyList<string> Labels { get; init; }
-
-    /// <summary>Every head's answer, primary first (one entry for single-output models).</summary>
-    public required IReadOnlyList<HeadPrediction> Heads { get; init; }
-
-    /// <summary>The L2-normalised embedding, when the model outputs one (as its answer or as a head).</summary>
-    public float[]? Embedding => Heads.FirstOrDefault(h => h.Kind == OutputKind.Embedding)?.Scores;
-
-    public PredictionTimings Timings { get; init; }
-}
-
-/// <summary>The input and output a model version serves, for metadata endpoints.</summary>
-public sealed record ModelSignature(string InputName, long[] InputShape, string OutputName, long[] OutputShape, IReadOnlyList<string> Labels);
-
 /// <summary>
 /// The one engine every caller (HTTP, blob pipeline, CLI, benchmarks) uses. Sessions are
 /// created lazily, once per model file, and shared (a backbone used by several heads is loaded
@@ -148,10 +104,13 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     /// <summary>
     /// Predicts several images. They are announced to the batcher together and decoded in
-    /// parallel, so they run as one batch (or as few as the maximum batch size allows).
+    /// parallel, so they run as one batch (or as few as the maximum batch size allows). When an
+    /// image cannot be read, throws <see cref="ImageInBatchException"/> naming the first such
+    /// image by its index; any other failure of the first failing image is thrown as it is.
     /// </summary>
     public async Task<Prediction[]> PredictBatchAsync(ModelVersion model, IReadOnlyList<ReadOnlyMemory<byte>> images, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(images);
         var pipeline = GetPipeline(model);
         var expectations = images.Select(_ => pipeline.Batcher.Expect()).ToArray();
         var tasks = new Task<Prediction>[images.Count];
@@ -164,7 +123,15 @@ public sealed partial class InferenceEngine : IAsyncDisposable
                 : Task.Run(() => PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken), cancellationToken);
         }
 
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
+        try
+        {
+            return await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (ImageProblemException problem)
+        {
+            // Task.WhenAll rethrows the first failure in task order: find whose it is.
+            throw new ImageInBatchException(Array.FindIndex(tasks, t => ReferenceEquals(t.Exception?.InnerException, problem)), problem);
+        }
     }
 
     private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, CancellationToken cancellationToken)

@@ -5,16 +5,6 @@ using SmartCity.Inference.Models;
 
 namespace SmartCity.Inference.Runtime;
 
-/// <summary>One preprocessed item waiting for a batch.</summary>
-internal readonly record struct TensorRequest(float[] Values, long SubmittedAt);
-
-/// <summary>One item's answer from a batch: postprocessed values per head (probabilities or a normalised embedding).</summary>
-internal readonly record struct TensorResponse(float[][] Heads, int BatchSize, long QueueTicks, long RunTicks)
-{
-    /// <summary>The primary head's values.</summary>
-    public float[] Values => Heads[0];
-}
-
 /// <summary>
 /// Serves one model version: the session that reads the image tensor (the model itself, or
 /// its backbone), an optional head session reading the backbone's output, and the dynamic
@@ -46,7 +36,9 @@ internal sealed class ModelPipeline : IAsyncDisposable
         }
 
         Regions = model.Regions.Count;
-        _inputBuffer = new float[options.MaxBatchSize * ItemLength];
+        MaxBatchSize = model.Manifest.MaxBatchSize ?? options.MaxBatchSize;
+        var maxQueueDelay = TimeSpan.FromMilliseconds(model.Manifest.MaxQueueDelayMs ?? options.MaxQueueDelayMs);
+        _inputBuffer = new float[MaxBatchSize * ItemLength];
         if (head is not null)
         {
             if (head.InputItemLength != Regions * first.OutputItemLength)
@@ -54,7 +46,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
                 throw new ModelLoadException(model.Id, head.Path, $"the head reads {head.InputItemLength} values per image but {Regions} region(s) of the backbone give {Regions * first.OutputItemLength}.");
             }
 
-            _featureBuffer = new float[options.MaxBatchSize * head.InputItemLength];
+            _featureBuffer = new float[MaxBatchSize * head.InputItemLength];
         }
 
         var last = head ?? first;
@@ -67,10 +59,13 @@ internal sealed class ModelPipeline : IAsyncDisposable
 
         OutputName = _outputNames[0];
         Batcher = new DynamicBatcher<TensorRequest, TensorResponse>(
-            model.Id, Execute, options.MaxBatchSize, TimeSpan.FromMilliseconds(options.MaxQueueDelayMs), options.MaxQueueLength);
+            model.Id, Execute, MaxBatchSize, maxQueueDelay, options.MaxQueueLength);
     }
 
     public ModelVersion Model { get; }
+
+    /// <summary>Most requests in one run: the manifest's <c>maxBatchSize</c>, else the server's <c>Inference:MaxBatchSize</c>.</summary>
+    public int MaxBatchSize { get; }
 
     public TensorFormat Format { get; }
 

@@ -2,9 +2,6 @@ using SmartCity.Inference.Models;
 
 namespace SmartCity.Inference.Runtime;
 
-/// <summary>A label and its probability.</summary>
-public readonly record struct LabelProbability(string Label, float Probability);
-
 /// <summary>Turns model outputs into answers: softmax, L2 normalisation, top-k with a threshold.</summary>
 public static class Postprocessing
 {

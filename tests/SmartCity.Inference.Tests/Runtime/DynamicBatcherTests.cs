@@ -1,6 +1,6 @@
 using SmartCity.Inference.Runtime;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Runtime;
 
 public class DynamicBatcherTests
 {
@@ -26,10 +26,18 @@ public class DynamicBatcherTests
     public async Task Batches_never_exceed_the_maximum_size()
     {
         var sizes = new List<int>();
-        var gate = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
         await using var batcher = new DynamicBatcher<int, int>("test", batch => { gate.Wait(); sizes.Add(batch.Count); return [.. batch]; }, 3, TimeSpan.Zero, 100);
-        var tasks = Enumerable.Range(0, 10).Select(i => batcher.SubmitAsync(i)).ToList();
-        gate.Set();
+        List<Task<int>> tasks;
+        try
+        {
+            tasks = [.. Enumerable.Range(0, 10).Select(i => batcher.SubmitAsync(i))];
+        }
+        finally
+        {
+            gate.Set();
+        }
+
         await Task.WhenAll(tasks);
         Assert.All(sizes, s => Assert.InRange(s, 1, 3));
         Assert.Equal(10, sizes.Sum());
@@ -38,15 +46,23 @@ public class DynamicBatcherTests
     [Fact]
     public async Task A_full_queue_pushes_back_at_once()
     {
-        var gate = new ManualResetEventSlim();
-        await using var batcher = new DynamicBatcher<int, int>("test", batch => { gate.Wait(); return [.. batch]; }, 1, TimeSpan.Zero, 2);
-        var first = batcher.SubmitAsync(0);
-        await Task.Delay(100);
-        var queued = new[] { batcher.SubmitAsync(1), batcher.SubmitAsync(2) };
-        var error = Assert.Throws<InferenceQueueFullException>(() => { _ = batcher.SubmitAsync(3); });
-        Assert.True(error.RetryAfter > TimeSpan.Zero);
-        gate.Set();
-        await Task.WhenAll([first, .. queued]);
+        using var running = new ManualResetEventSlim();
+        using var gate = new ManualResetEventSlim();
+        await using var batcher = new DynamicBatcher<int, int>("test", batch => { running.Set(); gate.Wait(); return [.. batch]; }, 1, TimeSpan.Zero, 2);
+        try
+        {
+            var first = batcher.SubmitAsync(0);
+            Assert.True(running.Wait(TimeSpan.FromSeconds(30)), "The first batch never ran."); // it left the queue
+            var queued = new[] { batcher.SubmitAsync(1), batcher.SubmitAsync(2) };
+            var error = Assert.Throws<InferenceQueueFullException>(() => { _ = batcher.SubmitAsync(3); });
+            Assert.True(error.RetryAfter > TimeSpan.Zero);
+            gate.Set();
+            await Task.WhenAll([first, .. queued]);
+        }
+        finally
+        {
+            gate.Set(); // a failed assertion must not leave the batcher's loop waiting forever
+        }
     }
 
     [Fact]

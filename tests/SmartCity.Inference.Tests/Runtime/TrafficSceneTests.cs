@@ -1,7 +1,7 @@
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Runtime;
 
 /// <summary>The traffic-scene model: tiled regions, two heads and an embedding from one pass.</summary>
 public sealed class TrafficSceneTests : IAsyncLifetime

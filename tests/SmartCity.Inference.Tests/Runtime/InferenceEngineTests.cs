@@ -2,7 +2,7 @@ using SkiaSharp;
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Runtime;
 
 public sealed class InferenceEngineTests : IAsyncLifetime
 {
@@ -92,6 +92,62 @@ public sealed class InferenceEngineTests : IAsyncLifetime
         {
             var single = await _fixtures.PredictAsync(model, images[i]);
             Assert.Equal(single.Scores, batch[i].Scores, new Tolerance(1e-6f));
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_with_an_unreadable_image_names_the_first_one_by_its_index()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        byte[] corrupt = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Enumerable.Repeat((byte)0x42, 64)];
+        ReadOnlyMemory<byte>[] images = [TestImages.Solid(SKColors.Red), TestImages.Solid(SKColors.Green), corrupt, Array.Empty<byte>()];
+
+        var error = await Assert.ThrowsAsync<ImageInBatchException>(() => _fixtures.PredictBatchAsync(model, images));
+
+        Assert.Equal(2, error.Index);
+        Assert.IsType<CorruptImageException>(error.Problem);
+        Assert.Same(error.Problem, error.InnerException);
+        Assert.Equal("corrupt-image", error.Code);
+        Assert.StartsWith("Image 2: The image is corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_single_image_fails_with_the_image_problem_itself()
+    {
+        await Assert.ThrowsAsync<EmptyImageException>(() => _fixtures.PredictAsync("channel-logits", null, Array.Empty<byte>()));
+    }
+
+    [Fact]
+    public async Task A_model_with_its_own_maxBatchSize_gets_batches_no_larger_than_it()
+    {
+        // channel-logits/2 under a manifest of its own that allows two per run, on a server that allows eight.
+        var root = Path.Combine(Path.GetTempPath(), "smartcity-batching-" + Guid.NewGuid().ToString("N"));
+        var source = Path.Combine(TestPaths.FixtureModels, "channel-logits", "2");
+        var directory = Path.Combine(root, "pairs", "1");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            File.Copy(Path.Combine(source, "model.onnx"), Path.Combine(directory, "model.onnx"));
+            File.Copy(Path.Combine(source, "labels.txt"), Path.Combine(directory, "labels.txt"));
+            var manifest = File.ReadAllText(Path.Combine(source, "model.json"));
+            File.WriteAllText(Path.Combine(directory, "model.json"), manifest.Replace("{\n  \"task\"", "{\n  \"maxBatchSize\": 2,\n  \"maxQueueDelayMs\": 50,\n  \"task\"", StringComparison.Ordinal));
+            var options = new InferenceOptions { ModelsPath = root, MaxBatchSize = 8, MaxQueueDelayMs = 4 };
+            await using var engine = new InferenceEngine(new ModelRepository(root), options);
+            var model = engine.Repository.Get("pairs");
+            Assert.Equal(2, model.Manifest.MaxBatchSize);
+
+            var images = Enumerable.Range(0, 7).Select(i => (ReadOnlyMemory<byte>)TestImages.Solid(new SKColor((byte)(i * 30), 90, 40))).ToList();
+            var batch = await engine.PredictBatchAsync(model, images);
+
+            Assert.All(batch, p => Assert.InRange(p.Timings.BatchSize, 1, 2));
+            Assert.Contains(batch, p => p.Timings.BatchSize == 2);
+            var counts = engine.BatchSizeCounts(model);
+            Assert.Equal(3, counts.Count); // sizes 0, 1 and 2: nothing larger can be counted
+            Assert.Equal(7, counts.Select((count, size) => count * size).Sum());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
         }
     }
 

@@ -3,7 +3,7 @@ using SkiaSharp;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Imaging;
 
 public class ImagePreprocessorTests
 {

@@ -1,6 +1,6 @@
 using SmartCity.Inference.Models;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Models;
 
 public sealed class ModelRepositoryTests : IDisposable
 {
@@ -82,6 +82,11 @@ public sealed class ModelRepositoryTests : IDisposable
     [InlineData("""{ "task": "image-classification", "file": "missing.onnx", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "file")]
     [InlineData("""{ "task": "image-classification", "backbone": { "model": "absent" }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "backbone.model")]
     [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" """, "$")]
+    [InlineData("""{ "task": "image-classification", "maxBatchSize": 0, "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "field 'maxBatchSize' must be between 1 and 256; got 0.")]
+    [InlineData("""{ "task": "image-classification", "maxBatchSize": 257, "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "field 'maxBatchSize'")]
+    [InlineData("""{ "task": "image-classification", "maxQueueDelayMs": 5000, "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "field 'maxQueueDelayMs' must be between 0 and 1000; got 5000.")]
+    [InlineData("""{ "task": "image-classification", "maxQueueDelayMs": -1, "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "field 'maxQueueDelayMs'")]
+    [InlineData("""{ "task": "image-classification", "maxBatchSize": "many", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "$.maxBatchSize")]
     public void A_bad_manifest_fails_naming_the_model_the_file_and_the_field(string manifest, string field)
     {
         var path = WriteModel("broken", "1", manifest);
@@ -91,6 +96,17 @@ public sealed class ModelRepositoryTests : IDisposable
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
         Assert.Contains("'broken'", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Batching_limits_are_read_from_the_manifest_and_unset_means_the_server_settings()
+    {
+        WriteModel("own", "1", Valid.Replace("{ \"task\"", "{ \"maxBatchSize\": 2, \"maxQueueDelayMs\": 0, \"task\"", StringComparison.Ordinal));
+        WriteModel("server", "1", Valid);
+        var repository = new ModelRepository(_root);
+
+        Assert.Equal((2, 0), (repository.Get("own").Manifest.MaxBatchSize, repository.Get("own").Manifest.MaxQueueDelayMs));
+        Assert.Equal((null, null), (repository.Get("server").Manifest.MaxBatchSize, repository.Get("server").Manifest.MaxQueueDelayMs));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
-namespace SmartCity.Inference.Tests;
+namespace SmartCity.Inference.Tests.Runtime;
 
 /// <summary>The real models: ResNet-18 served with a dynamic batch, and the vehicle-type head on it.</summary>
 public sealed class BundledModelTests : IAsyncLifetime

@@ -1,0 +1,14 @@
+using SmartCity.Inference.Models;
+
+namespace SmartCity.Functions.Http;
+
+/// <summary>One version of a model in <c>GET /api/models/{model}</c>.</summary>
+public sealed record ModelVersionBody(
+    string Version,
+    ModelTask Task,
+    IReadOnlyList<string> Labels,
+    ModelInputBody Input,
+    OutputKind Output,
+    string? Description,
+    string? License,
+    bool Loaded);

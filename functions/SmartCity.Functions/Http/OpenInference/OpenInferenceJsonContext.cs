@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace SmartCity.Functions.Http.OpenInference;
+
+/// <summary>
+/// Source-generated JSON of the wire types of the Open Inference Protocol (KServe v2) REST API,
+/// one type per schema of the spec and named as it spells them, with its snake_case member names:
+/// https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_rest.md
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ServerMetadataResponse))]
+[JsonSerializable(typeof(ServerLiveResponse))]
+[JsonSerializable(typeof(ServerReadyResponse))]
+[JsonSerializable(typeof(ModelReadyResponse))]
+[JsonSerializable(typeof(ModelMetadataResponse))]
+[JsonSerializable(typeof(InferenceRequest))]
+[JsonSerializable(typeof(InferenceResponse))]
+[JsonSerializable(typeof(float[]))]
+[JsonSerializable(typeof(string[]))]
+public sealed partial class OpenInferenceJsonContext : JsonSerializerContext;

@@ -1,0 +1,5 @@
+namespace SmartCity.Inference.Models;
+
+/// <summary>One output read from a model: its tensor, how to read it, and its labels.</summary>
+/// <param name="Name">The output tensor name (null: the model's first output), also the name in answers.</param>
+public sealed record HeadSpec(string? Name, OutputKind Kind, IReadOnlyList<string> Labels);

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace SmartCity.Inference.Models;
+
+/// <summary>What a model does, as declared in its manifest.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ModelTask>))]
+public enum ModelTask
+{
+    [JsonStringEnumMemberName("image-classification")]
+    ImageClassification,
+
+    [JsonStringEnumMemberName("image-embedding")]
+    ImageEmbedding,
+}
