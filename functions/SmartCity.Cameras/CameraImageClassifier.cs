@@ -338,6 +338,3 @@ public sealed partial class CameraImageClassifier
     private static partial void LogBadCapturedAt(ILogger logger, string cameraId, string blobName);
 }
 
-/// <summary>The upload is bigger than <see cref="CameraPipelineOptions.MaxImageBytes"/>; it is not downloaded.</summary>
-public sealed class UploadTooLargeException(long length, long limit)
-    : ImageProblemException("file-too-large", $"The upload is {length} bytes, over the limit of {limit} bytes (setting Camera:MaxImageBytes).");

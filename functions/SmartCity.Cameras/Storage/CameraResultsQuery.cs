@@ -6,19 +6,6 @@ using Azure.Data.Tables;
 using SmartCity.Inference;
 namespace SmartCity.Cameras.Storage;
 
-/// <summary>A query value the caller got wrong; the message names the parameter.</summary>
-public sealed class CameraQueryException(string parameter, string message) : Exception(message)
-{
-    public string Parameter { get; } = parameter;
-}
-
-/// <summary>Intervals of the summary.</summary>
-public enum SummaryInterval
-{
-    Hour,
-    Day,
-}
-
 /// <summary>
 /// Reads the results table: a camera's classifications in a capture-time range, newest first,
 /// paged with an opaque continuation token; and counts per top label per hour or day.

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -46,8 +45,3 @@ public sealed class CameraResultsFunctions(CameraResultsQuery query, TimeProvide
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
 
-/// <summary>Source-generated camelCase JSON of the camera API.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(CameraClassificationPage))]
-[JsonSerializable(typeof(CameraSummary))]
-public sealed partial class CameraApiJsonContext : JsonSerializerContext;
