@@ -86,7 +86,7 @@ public sealed partial class CameraImageClassifier
 
             byte[]? image = null;
             Classification? classification = null;
-            InferenceException? rejection = null;
+            ImageProblemException? rejection = null;
             if (source.ContentLength > Options.MaxImageBytes)
             {
                 rejection = new UploadTooLargeException(source.ContentLength, Options.MaxImageBytes);
@@ -99,7 +99,7 @@ public sealed partial class CameraImageClassifier
                 {
                     classification = await RunModelsAsync(image, Options.ModelsFor(cameraId, name), cancellationToken).ConfigureAwait(false);
                 }
-                catch (InferenceException ex) when (IsRejection(ex))
+                catch (ImageProblemException ex)
                 {
                     rejection = ex;
                 }
@@ -122,10 +122,6 @@ public sealed partial class CameraImageClassifier
             : heads.ToDictionary(h => h.Name, h => (IReadOnlyList<LabelScore>)[.. h.Predictions.Select(l => new LabelScore(l.Label, l.Probability))], StringComparer.Ordinal);
     }
 
-    /// <summary>The four image faults a retry cannot fix, plus an upload over the byte limit.</summary>
-    public static bool IsRejection(InferenceException exception) =>
-        exception is EmptyImageException or UnsupportedImageFormatException or CorruptImageException or ImageTooLargeException or UploadTooLargeException;
-
     private async Task<Classification> RunModelsAsync(byte[] image, IReadOnlyList<string> models, CancellationToken cancellationToken)
     {
         if (image.Length == 0)
@@ -141,9 +137,10 @@ public sealed partial class CameraImageClassifier
             var predictions = await Task.WhenAll(tasks).ConfigureAwait(false);
             return new Classification(predictions);
         }
-        catch (InferenceException) when (tasks.Any(t => t.IsFaulted && t.Exception!.InnerException is InferenceException inner && IsRejection(inner)))
+        catch (InferenceException) when (tasks.Any(t => t.Exception?.InnerException is ImageProblemException))
         {
-            throw tasks.Select(t => t.Exception?.InnerException).OfType<InferenceException>().First(IsRejection);
+            // One model's image problem is the upload's problem, even when another model failed first.
+            throw tasks.Select(t => t.Exception?.InnerException).OfType<ImageProblemException>().First();
         }
     }
 
@@ -205,7 +202,7 @@ public sealed partial class CameraImageClassifier
         return new CameraUploadResult(CameraUploadOutcome.Classified, source.CameraId, source.Name, rowKeys);
     }
 
-    private async Task<CameraUploadResult> StoreRejectionAsync(Source source, IndexRow? index, string indexKey, DateTimeOffset capturedAt, string timeSource, InferenceException rejection, CancellationToken cancellationToken)
+    private async Task<CameraUploadResult> StoreRejectionAsync(Source source, IndexRow? index, string indexKey, DateTimeOffset capturedAt, string timeSource, ImageProblemException rejection, CancellationToken cancellationToken)
     {
         var row = NewRow(source, CameraRowKeys.Rejected(capturedAt, source.Name), StatusRejected, capturedAt, timeSource);
         row["Reason"] = rejection.Code;
