@@ -32,7 +32,7 @@ namespace SmartCity.Cameras;
 /// </summary>
 public sealed partial class CameraImageClassifier
 {
-    public const string MetadataCapturedAt = "capturedAt";
+    public const string MetadataCapturedAt = CaptureTimeReader.MetadataName;
     public const string StatusClassified = "classified";
     public const string StatusRejected = "rejected";
 
@@ -269,26 +269,16 @@ public sealed partial class CameraImageClassifier
         return response.HasValue ? IndexRow.From(response.Value!) : null;
     }
 
-    /// <summary>Metadata <c>capturedAt</c> (ISO 8601), else EXIF <c>DateTimeOriginal</c>, else the upload time.</summary>
+    /// <summary>Metadata <c>capturedAt</c>, else EXIF <c>DateTimeOriginal</c>, else the upload time (see <see cref="CaptureTimeReader"/>).</summary>
     private (DateTimeOffset Time, string Source) CaptureTime(Source source, byte[]? image)
     {
-        var metadata = source.Metadata.FirstOrDefault(m => string.Equals(m.Key, MetadataCapturedAt, StringComparison.OrdinalIgnoreCase)).Value;
-        if (!string.IsNullOrWhiteSpace(metadata))
+        var capture = CaptureTimeReader.Read(source.Metadata, image, source.LastModified);
+        if (capture.Source != Cameras.CaptureTime.FromMetadata && !string.IsNullOrWhiteSpace(CaptureTimeReader.MetadataValue(source.Metadata)))
         {
-            if (DateTimeOffset.TryParse(metadata, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-            {
-                return (parsed, "metadata");
-            }
-
             LogBadCapturedAt(_logger, source.CameraId, source.Name);
         }
 
-        if (image is not null && ExifReader.ReadDateTimeOriginal(image) is { } exif)
-        {
-            return (exif, "exif");
-        }
-
-        return (source.LastModified, "upload");
+        return (capture.Time, capture.Source);
     }
 
     private static string StripQuery(Uri uri) => new UriBuilder(uri) { Query = string.Empty, Fragment = string.Empty }.Uri.AbsoluteUri;
@@ -331,7 +321,7 @@ public sealed partial class CameraImageClassifier
     [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {CameraId}/{BlobName}: the blob no longer exists")]
     private static partial void LogBlobMissing(ILogger logger, string cameraId, string blobName);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Metadata capturedAt of {CameraId}/{BlobName} is not an ISO 8601 time; using EXIF or the upload time")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Metadata capturedAt of {CameraId}/{BlobName} is not an ISO 8601 time from 1601 on; using EXIF or the upload time")]
     private static partial void LogBadCapturedAt(ILogger logger, string cameraId, string blobName);
 }
 

@@ -107,6 +107,21 @@ public class CameraImageClassifierTests(AzuriteFixture azurite)
     }
 
     [SkippableFact]
+    public async Task An_upload_with_an_impossible_EXIF_time_is_classified_with_its_upload_time()
+    {
+        await using var pipeline = azurite.CreatePipeline();
+        var hostile = CameraImages.WithExif(CameraImages.Synthetic(22), new DateTime(1, 1, 1, 0, 0, 0), "+01:00");
+        var blob = await pipeline.UploadAsync("cam-3", "year-one.jpg", hostile);
+
+        await pipeline.RunAsync(blob);
+
+        var row = Assert.Single(await pipeline.RowsAsync("cam-3"));
+        Assert.Equal("classified", row.GetString("Status"));
+        Assert.Equal("upload", row.GetString("CaptureTimeSource"));
+        Assert.Equal((await blob.GetPropertiesAsync()).Value.LastModified, row.GetDateTimeOffset("CapturedAt"));
+    }
+
+    [SkippableFact]
     public async Task Unreadable_uploads_are_rejected_with_their_reason_and_the_original_is_left_alone()
     {
         await using var small = AzuriteFixture.CreateEngine(new InferenceOptions { ModelsPath = TestPaths.Models, MaxPixels = 100 * 100 });
