@@ -12,4 +12,24 @@ public sealed record CameraRejectionDocument(
     DateTimeOffset CapturedAt,
     string CaptureTimeSource,
     DateTimeOffset ProcessedAt,
-    IReadOnlyList<string> RowKeys);
+    IReadOnlyList<string> RowKeys)
+{
+    /// <summary>The record of a rejected upload whose row has the key in <paramref name="rowKeys"/>.</summary>
+    public static CameraRejectionDocument From(RejectedUpload rejected, IReadOnlyList<string> rowKeys)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        var upload = rejected.Upload;
+        return new CameraRejectionDocument(
+            upload.CameraId,
+            upload.BlobName,
+            upload.SourceUri,
+            upload.SourceETag,
+            upload.ContentLength,
+            rejected.Reason,
+            rejected.Message,
+            rejected.CapturedAt.Time,
+            rejected.CapturedAt.Source,
+            rejected.ProcessedAt,
+            rowKeys);
+    }
+}

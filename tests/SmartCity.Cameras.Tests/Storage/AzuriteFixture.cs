@@ -139,7 +139,7 @@ public sealed class CameraTestPipeline : IAsyncDisposable
         var rows = new List<TableEntity>();
         await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cameraId}")))
         {
-            if (!row.RowKey.StartsWith(CameraRowKeys.IndexPrefix, StringComparison.Ordinal) && row.RowKey != CameraFrameState.RowKey)
+            if (!row.RowKey.StartsWith(CameraRowKeys.IndexPrefix, StringComparison.Ordinal) && row.RowKey != CameraRowKeys.FrameState)
             {
                 rows.Add(row);
             }
