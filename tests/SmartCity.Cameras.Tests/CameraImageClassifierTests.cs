@@ -122,6 +122,22 @@ public class CameraImageClassifierTests(AzuriteFixture azurite)
     }
 
     [SkippableFact]
+    public async Task An_upload_over_the_byte_limit_is_rejected_without_being_read()
+    {
+        await using var pipeline = azurite.CreatePipeline(maxImageBytes: 1000);
+        var image = CameraImages.Synthetic(23);
+        var blob = await pipeline.UploadAsync("cam-5", "big.jpg", image, Base);
+
+        await pipeline.RunAsync(blob);
+
+        var row = Assert.Single(await pipeline.RowsAsync("cam-5"));
+        Assert.Equal(("rejected", "file-too-large"), (row.GetString("Status"), row.GetString("Reason")));
+        var record = JsonDocument.Parse(await pipeline.ReadDocumentAsync(pipeline.Options.RejectedContainer, "cam-5/big.jpg.json")).RootElement;
+        Assert.Equal(image.Length, record.GetProperty("contentLength").GetInt64());
+        Assert.Contains("Camera:MaxImageBytes", record.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Unreadable_uploads_are_rejected_with_their_reason_and_the_original_is_left_alone()
     {
         await using var small = AzuriteFixture.CreateEngine(new InferenceOptions { ModelsPath = TestPaths.Models, MaxPixels = 100 * 100 });

@@ -48,10 +48,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Engine.DisposeAsync();
 
     /// <summary>A pipeline on uniquely named containers and table; dispose to delete them.</summary>
-    public CameraTestPipeline CreatePipeline(FaultPolicy? faults = null, InferenceEngine? engine = null, string? modelRoutes = null)
+    public CameraTestPipeline CreatePipeline(FaultPolicy? faults = null, InferenceEngine? engine = null, string? modelRoutes = null, long? maxImageBytes = null)
     {
         Skip.IfNot(Available, SkipMessage);
-        return new CameraTestPipeline(ConnectionString!, engine ?? Engine, faults, modelRoutes);
+        return new CameraTestPipeline(ConnectionString!, engine ?? Engine, faults, modelRoutes, maxImageBytes);
     }
 }
 
@@ -61,7 +61,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 /// </summary>
 public sealed class CameraTestPipeline : IAsyncDisposable
 {
-    public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults, string? modelRoutes = null)
+    public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults, string? modelRoutes = null, long? maxImageBytes = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         Options = new CameraPipelineOptions
@@ -72,6 +72,11 @@ public sealed class CameraTestPipeline : IAsyncDisposable
             TableName = $"t{id}",
             ModelRoutes = modelRoutes ?? string.Empty,
         };
+        if (maxImageBytes is { } limit)
+        {
+            Options.MaxImageBytes = limit;
+        }
+
         Assert.True(new CameraPipelineOptionsValidator().Validate(null, Options).Succeeded);
         Uploads = new BlobServiceClient(connectionString);
         var blobOptions = new BlobClientOptions();
