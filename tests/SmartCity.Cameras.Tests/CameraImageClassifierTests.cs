@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Azure;
 using SkiaSharp;
+using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Inference;
-using SmartCity.Cameras;
-using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Cameras.Tests;
 

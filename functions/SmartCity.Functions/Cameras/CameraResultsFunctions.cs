@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using SmartCity.Functions.Http;
-using SmartCity.Cameras;
 using SmartCity.Cameras.Storage;
+using SmartCity.Functions.Http;
 
 namespace SmartCity.Functions.Cameras;
 

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Cameras.Tests.Storage;
