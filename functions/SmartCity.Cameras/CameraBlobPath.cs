@@ -1,8 +1,5 @@
 using System.Text.RegularExpressions;
 
-using SmartCity.Inference;
-using SmartCity.Cameras.Storage;
-
 namespace SmartCity.Cameras;
 
 /// <summary>

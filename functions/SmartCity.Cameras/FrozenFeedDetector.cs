@@ -1,23 +1,6 @@
 using System.Security.Cryptography;
 
-using SmartCity.Inference;
-using SmartCity.Cameras.Storage;
-
 namespace SmartCity.Cameras;
-
-/// <summary>What a camera's last frame looked like, kept in storage between invocations.</summary>
-/// <param name="ContentHash">SHA-256 of the frame's bytes, hex.</param>
-/// <param name="Embedding">The frame's L2-normalised embedding (null when the models gave none).</param>
-/// <param name="CapturedAt">When the frame was taken.</param>
-/// <param name="PictureFirstSeenAt">When the picture this frame shows was first seen (earlier than <paramref name="CapturedAt"/> while the feed is frozen).</param>
-public sealed record FrameFingerprint(string ContentHash, float[]? Embedding, DateTimeOffset CapturedAt, DateTimeOffset PictureFirstSeenAt);
-
-/// <summary>Whether a frame repeats the camera's previous picture.</summary>
-/// <param name="Stale">True when the frame is identical or nearly identical to the previous frame.</param>
-/// <param name="Reason"><c>identical-bytes</c>, <c>near-identical</c> or null.</param>
-/// <param name="Distance">Cosine distance of the embeddings (null when one is missing).</param>
-/// <param name="PictureFirstSeenAt">When the picture was first seen: the previous picture's time when stale, else this frame's.</param>
-public sealed record StaleDecision(bool Stale, string? Reason, double? Distance, DateTimeOffset PictureFirstSeenAt);
 
 /// <summary>
 /// Frozen-feed detection: a frame whose bytes equal the previous frame's (content hash), or

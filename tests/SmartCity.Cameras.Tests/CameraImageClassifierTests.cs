@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Azure;
 using SkiaSharp;
+using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Inference;
-using SmartCity.Cameras;
-using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Cameras.Tests;
 
@@ -104,6 +103,37 @@ public class CameraImageClassifierTests(AzuriteFixture azurite)
         Assert.Equal(Base.AddMinutes(7), rows["both.jpg"].GetDateTimeOffset("CapturedAt"));
         Assert.Equal((await fromUpload.GetPropertiesAsync()).Value.LastModified, rows["plain.jpg"].GetDateTimeOffset("CapturedAt"));
         Assert.Equal("upload", rows["plain.jpg"].GetString("CaptureTimeSource"));
+    }
+
+    [SkippableFact]
+    public async Task An_upload_with_an_impossible_EXIF_time_is_classified_with_its_upload_time()
+    {
+        await using var pipeline = azurite.CreatePipeline();
+        var hostile = CameraImages.WithExif(CameraImages.Synthetic(22), new DateTime(1, 1, 1, 0, 0, 0), "+01:00");
+        var blob = await pipeline.UploadAsync("cam-3", "year-one.jpg", hostile);
+
+        await pipeline.RunAsync(blob);
+
+        var row = Assert.Single(await pipeline.RowsAsync("cam-3"));
+        Assert.Equal("classified", row.GetString("Status"));
+        Assert.Equal("upload", row.GetString("CaptureTimeSource"));
+        Assert.Equal((await blob.GetPropertiesAsync()).Value.LastModified, row.GetDateTimeOffset("CapturedAt"));
+    }
+
+    [SkippableFact]
+    public async Task An_upload_over_the_byte_limit_is_rejected_without_being_read()
+    {
+        await using var pipeline = azurite.CreatePipeline(maxImageBytes: 1000);
+        var image = CameraImages.Synthetic(23);
+        var blob = await pipeline.UploadAsync("cam-5", "big.jpg", image, Base);
+
+        await pipeline.RunAsync(blob);
+
+        var row = Assert.Single(await pipeline.RowsAsync("cam-5"));
+        Assert.Equal(("rejected", "file-too-large"), (row.GetString("Status"), row.GetString("Reason")));
+        var record = JsonDocument.Parse(await pipeline.ReadDocumentAsync(pipeline.Options.RejectedContainer, "cam-5/big.jpg.json")).RootElement;
+        Assert.Equal(image.Length, record.GetProperty("contentLength").GetInt64());
+        Assert.Contains("Camera:MaxImageBytes", record.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [SkippableFact]

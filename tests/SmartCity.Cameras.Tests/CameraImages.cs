@@ -44,54 +44,25 @@ internal static class CameraImages
         var entries = offset is null ? 1 : 2;
         var exifIfd = 8 + 2 + 12 + 4; // IFD0 with one entry
         var dataStart = exifIfd + 2 + (12 * entries) + 4;
-        var tiff = new byte[dataStart + 20 + 8];
-        void U16(int at, int v)
-        {
-            if (bigEndian)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(tiff.AsSpan(at), (ushort)v);
-            }
-            else
-            {
-                BinaryPrimitives.WriteUInt16LittleEndian(tiff.AsSpan(at), (ushort)v);
-            }
-        }
-
-        void U32(int at, int v)
-        {
-            if (bigEndian)
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(tiff.AsSpan(at), (uint)v);
-            }
-            else
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(tiff.AsSpan(at), (uint)v);
-            }
-        }
-
-        tiff[0] = tiff[1] = (byte)(bigEndian ? 'M' : 'I');
-        U16(2, 42);
-        U32(4, 8);
-        U16(8, 1);
-        U16(10, 0x8769);
-        U16(12, 4);
-        U32(14, 1);
-        U32(18, exifIfd);
-        U16(exifIfd, entries);
-        U16(exifIfd + 2, 0x9003);
-        U16(exifIfd + 4, 2);
-        U32(exifIfd + 6, 20);
-        U32(exifIfd + 10, dataStart);
-        Encoding.ASCII.GetBytes(taken.ToString("yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).CopyTo(tiff, dataStart);
+        var tiff = new Tiff(new byte[dataStart + 20 + 8], bigEndian);
+        tiff.Header(firstIfd: 8);
+        tiff.U16(8, 1);
+        tiff.Entry(10, 0x8769, type: 4, count: 1, value: exifIfd);
+        tiff.U16(exifIfd, entries);
+        tiff.Entry(exifIfd + 2, 0x9003, type: 2, count: 20, value: dataStart);
+        Encoding.ASCII.GetBytes(taken.ToString("yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).CopyTo(tiff.Bytes, dataStart);
         if (offset is not null)
         {
-            U16(exifIfd + 14, 0x9011);
-            U16(exifIfd + 16, 2);
-            U32(exifIfd + 18, 7);
-            U32(exifIfd + 22, dataStart + 20);
-            Encoding.ASCII.GetBytes(offset).CopyTo(tiff, dataStart + 20);
+            tiff.Entry(exifIfd + 14, 0x9011, type: 2, count: 7, value: dataStart + 20);
+            Encoding.ASCII.GetBytes(offset).CopyTo(tiff.Bytes, dataStart + 20);
         }
 
+        return WithExifSegment(jpeg, tiff.Bytes);
+    }
+
+    /// <summary>Inserts an APP1 segment holding <c>Exif\0\0</c> and <paramref name="tiff"/> (well-formed or not) right after SOI.</summary>
+    public static byte[] WithExifSegment(byte[] jpeg, byte[] tiff)
+    {
         var segment = new byte[4 + 6 + tiff.Length];
         segment[0] = 0xFF;
         segment[1] = 0xE1;
@@ -99,5 +70,51 @@ internal static class CameraImages
         "Exif\0\0"u8.CopyTo(segment.AsSpan(4));
         tiff.CopyTo(segment, 10);
         return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
+    }
+
+    /// <summary>Writes TIFF structures in either byte order.</summary>
+    private readonly struct Tiff(byte[] bytes, bool bigEndian)
+    {
+        public byte[] Bytes { get; } = bytes;
+
+        public void Header(int firstIfd)
+        {
+            Bytes[0] = Bytes[1] = (byte)(bigEndian ? 'M' : 'I');
+            U16(2, 42);
+            U32(4, firstIfd);
+        }
+
+        /// <summary>A 12-byte IFD entry: tag, type, count, value or offset.</summary>
+        public void Entry(int at, int tag, int type, int count, int value)
+        {
+            U16(at, tag);
+            U16(at + 2, type);
+            U32(at + 4, count);
+            U32(at + 8, value);
+        }
+
+        public void U16(int at, int value)
+        {
+            if (bigEndian)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(Bytes.AsSpan(at), (ushort)value);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(Bytes.AsSpan(at), (ushort)value);
+            }
+        }
+
+        public void U32(int at, int value)
+        {
+            if (bigEndian)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(Bytes.AsSpan(at), (uint)value);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(Bytes.AsSpan(at), (uint)value);
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Inference;
 using SmartCity.Inference.Runtime;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SmartCity.Cameras;
 using SmartCity.Cameras.Storage;
+using SmartCity.Cameras.Tests.Storage;
 
 namespace SmartCity.Cameras.Tests;
 

@@ -1,65 +1,35 @@
-using System.Runtime.InteropServices;
 using Azure;
 using Azure.Data.Tables;
 
-using SmartCity.Inference;
 namespace SmartCity.Cameras.Storage;
 
 /// <summary>
 /// Keeps each camera's last two frame fingerprints in the camera's own table partition (row
-/// <see cref="RowKey"/>), not in memory: instances come and go on the Flex Consumption plan.
-/// Updates use the row's ETag (optimistic concurrency), so two instances handling frames of
-/// one camera at once cannot lose a frame. A re-delivered upload is compared with the frame
-/// before it, not with itself, so retries give the same answer.
+/// <see cref="CameraRowKeys.FrameState"/>), not in memory: instances come and go on the Flex
+/// Consumption plan. Updates use the row's ETag (optimistic concurrency), so two instances
+/// handling frames of one camera at once cannot lose a frame. A re-delivered upload is compared
+/// with the frame before it, not with itself, so retries give the same answer.
 /// </summary>
-public sealed class CameraFrameState(TableClient table, FrozenFeedDetector detector)
+internal sealed class CameraFrameState(TableClient table)
 {
-    /// <summary>Sorts after every result row (digits) and index row (<c>blob-</c>), outside every time range.</summary>
-    public const string RowKey = "state-frames";
-
     private const int Attempts = 8;
 
-    public async Task<StaleDecision> RecordAsync(string cameraId, string blobName, string etag, string contentHash, float[]? embedding, DateTimeOffset capturedAt, CancellationToken cancellationToken)
+    /// <summary>Compares <paramref name="frame"/> with the camera's previous frame, and records it as the camera's last.</summary>
+    public async Task<StaleDecision> RecordAsync(CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(cameraId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(upload.CameraId, CameraRowKeys.FrameState, cancellationToken: cancellationToken).ConfigureAwait(false);
             var row = existing.HasValue ? existing.Value : null;
-            var last = Read(row, "Last");
-            var previous = Read(row, "Previous");
-            var thisUpload = $"{blobName}|{etag}";
-
-            if (last is not null && last.Upload == thisUpload)
+            var (decision, update) = Decide(CameraTableRows.ReadFrameState(row), upload, frame, detector);
+            if (update is null)
             {
-                // Re-delivery after the state was written: decide against the frame before, change nothing.
-                return detector.Decide(previous?.Fingerprint, contentHash, embedding, capturedAt);
-            }
-
-            var decision = detector.Decide(last?.Fingerprint, contentHash, embedding, capturedAt);
-            if (last is not null && capturedAt < last.Fingerprint.CapturedAt)
-            {
-                // An older frame arriving late does not move the camera's "previous frame".
                 return decision;
-            }
-
-            var entity = new TableEntity(cameraId, RowKey);
-            Write(entity, "Last", new Stored(thisUpload, new FrameFingerprint(contentHash, embedding, capturedAt, decision.PictureFirstSeenAt)));
-            if (last is not null)
-            {
-                Write(entity, "Previous", last);
             }
 
             try
             {
-                if (row is null)
-                {
-                    await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-
+                await SaveAsync(row, update, cancellationToken).ConfigureAwait(false);
                 return decision;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < Attempts)
@@ -70,33 +40,36 @@ public sealed class CameraFrameState(TableClient table, FrozenFeedDetector detec
         }
     }
 
-    private sealed record Stored(string Upload, FrameFingerprint Fingerprint);
-
-    private static Stored? Read(TableEntity? row, string prefix)
+    /// <summary>The decision, and the frame-state row to write (null when the state stays as it is).</summary>
+    private static (StaleDecision Decision, TableEntity? Update) Decide((RecordedFrame? Last, RecordedFrame? Previous) state, CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector)
     {
-        if (row?.GetString(prefix + "Upload") is not { } upload || row.GetString(prefix + "Hash") is not { } hash)
+        var thisUpload = $"{upload.BlobName}|{upload.SourceETag}";
+        if (state.Last is not null && state.Last.Upload == thisUpload)
         {
-            return null;
+            // Re-delivery after the state was written: decide against the frame before, change nothing.
+            return (detector.Decide(state.Previous?.Fingerprint, frame.ContentHash, frame.Embedding, frame.CapturedAt), null);
         }
 
-        var embedding = row.GetBinary(prefix + "Embedding") is { Length: > 0 } bytes ? MemoryMarshal.Cast<byte, float>(bytes).ToArray() : null;
-        return new Stored(upload, new FrameFingerprint(
-            hash,
-            embedding,
-            row.GetDateTimeOffset(prefix + "CapturedAt") ?? default,
-            row.GetDateTimeOffset(prefix + "FirstSeenAt") ?? default));
+        var decision = detector.Decide(state.Last?.Fingerprint, frame.ContentHash, frame.Embedding, frame.CapturedAt);
+        if (state.Last is not null && frame.CapturedAt < state.Last.Fingerprint.CapturedAt)
+        {
+            // An older frame arriving late does not move the camera's "previous frame".
+            return (decision, null);
+        }
+
+        var recorded = new RecordedFrame(thisUpload, new FrameFingerprint(frame.ContentHash, frame.Embedding, frame.CapturedAt, decision.PictureFirstSeenAt));
+        return (decision, CameraTableRows.FrameStateRow(upload.CameraId, recorded, state.Last));
     }
 
-    private static void Write(TableEntity row, string prefix, Stored stored)
+    private async Task SaveAsync(TableEntity? existing, TableEntity update, CancellationToken cancellationToken)
     {
-        row[prefix + "Upload"] = stored.Upload;
-        row[prefix + "Hash"] = stored.Fingerprint.ContentHash;
-        row[prefix + "CapturedAt"] = stored.Fingerprint.CapturedAt.ToUniversalTime();
-        row[prefix + "FirstSeenAt"] = stored.Fingerprint.PictureFirstSeenAt.ToUniversalTime();
-        if (stored.Fingerprint.Embedding is { } embedding)
+        if (existing is null)
         {
-            // 512 floats = 2 KB, well under the 64 KB property limit.
-            row[prefix + "Embedding"] = MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray();
+            await table.AddEntityAsync(update, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-using SmartCity.Inference;
 namespace SmartCity.Cameras.Storage;
 
 /// <summary>
@@ -11,13 +10,17 @@ namespace SmartCity.Cameras.Storage;
 /// first (so a Tables query pages in the order the API promises), deterministic per
 /// (blob, capture time, model), so a re-delivery overwrites itself. A re-upload with another
 /// capture time gets new keys; the per-blob index row (<c>blob-{hash}</c>, outside the time
-/// range, since digits sort before letters) remembers the old ones so they are deleted.
+/// range, since digits sort before letters) remembers the old ones so they are deleted. The
+/// camera's frame state (<see cref="FrameState"/>) sorts after both.
 /// </summary>
 public static class CameraRowKeys
 {
     public const string IndexPrefix = "blob-";
 
     public const string RejectedSuffix = "rejected";
+
+    /// <summary>The row of a camera's last frames; sorts after every result row (digits) and index row (<c>blob-</c>), outside every time range.</summary>
+    public const string FrameState = "state-frames";
 
     /// <summary>16 hex digits of SHA-256 of the blob name (names may hold characters RowKeys forbid).</summary>
     public static string HashName(string name)

@@ -4,7 +4,6 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 
-using SmartCity.Inference;
 namespace SmartCity.Cameras.Storage;
 
 /// <summary>

@@ -1,10 +1,8 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using SmartCity.Functions.Http;
-using SmartCity.Cameras;
 using SmartCity.Cameras.Storage;
+using SmartCity.Functions.Http;
 
 namespace SmartCity.Functions.Cameras;
 
@@ -46,8 +44,3 @@ public sealed class CameraResultsFunctions(CameraResultsQuery query, TimeProvide
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
 
-/// <summary>Source-generated camelCase JSON of the camera API.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(CameraClassificationPage))]
-[JsonSerializable(typeof(CameraSummary))]
-public sealed partial class CameraApiJsonContext : JsonSerializerContext;

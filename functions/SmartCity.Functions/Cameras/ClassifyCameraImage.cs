@@ -3,7 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SmartCity.Cameras;
-using SmartCity.Cameras.Storage;
 
 namespace SmartCity.Functions.Cameras;
 

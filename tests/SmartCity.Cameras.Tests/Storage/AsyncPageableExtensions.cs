@@ -1,6 +1,6 @@
 using Azure;
 
-namespace SmartCity.Cameras.Tests;
+namespace SmartCity.Cameras.Tests.Storage;
 
 /// <summary>Collects a pageable into a list (tests only).</summary>
 internal static class AsyncPageableExtensions

@@ -3,14 +3,12 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Microsoft.Extensions.Options;
-using SmartCity.Inference;
-using SmartCity.Cameras;
 using SmartCity.Cameras.Storage;
+using SmartCity.Inference;
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
-namespace SmartCity.Cameras.Tests;
+namespace SmartCity.Cameras.Tests.Storage;
 
 [CollectionDefinition(Name)]
 public sealed class AzuriteDefinition : ICollectionFixture<AzuriteFixture>
@@ -48,10 +46,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Engine.DisposeAsync();
 
     /// <summary>A pipeline on uniquely named containers and table; dispose to delete them.</summary>
-    public CameraTestPipeline CreatePipeline(FaultPolicy? faults = null, InferenceEngine? engine = null, string? modelRoutes = null)
+    public CameraTestPipeline CreatePipeline(FaultPolicy? faults = null, InferenceEngine? engine = null, string? modelRoutes = null, long? maxImageBytes = null)
     {
         Skip.IfNot(Available, SkipMessage);
-        return new CameraTestPipeline(ConnectionString!, engine ?? Engine, faults, modelRoutes);
+        return new CameraTestPipeline(ConnectionString!, engine ?? Engine, faults, modelRoutes, maxImageBytes);
     }
 }
 
@@ -61,29 +59,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
 /// </summary>
 public sealed class CameraTestPipeline : IAsyncDisposable
 {
-    public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults, string? modelRoutes = null)
+    public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults, string? modelRoutes = null, long? maxImageBytes = null)
     {
-        var id = Guid.NewGuid().ToString("N")[..10];
-        Options = new CameraPipelineOptions
-        {
-            ImagesContainer = $"img-{id}",
-            ResultsContainer = $"res-{id}",
-            RejectedContainer = $"rej-{id}",
-            TableName = $"t{id}",
-            ModelRoutes = modelRoutes ?? string.Empty,
-        };
+        Options = UniqueOptions(modelRoutes, maxImageBytes);
         Assert.True(new CameraPipelineOptionsValidator().Validate(null, Options).Succeeded);
         Uploads = new BlobServiceClient(connectionString);
-        var blobOptions = new BlobClientOptions();
-        var tableOptions = new TableClientOptions();
-        if (faults is not null)
-        {
-            blobOptions.Retry.MaxRetries = 0;
-            tableOptions.Retry.MaxRetries = 0;
-            blobOptions.AddPolicy(faults, HttpPipelinePosition.PerRetry);
-            tableOptions.AddPolicy(faults, HttpPipelinePosition.PerRetry);
-        }
-
+        var (blobOptions, tableOptions) = ClientOptions(faults);
         ResultBlobs = new BlobServiceClient(connectionString, blobOptions);
         ResultTables = new TableServiceClient(connectionString, tableOptions);
         Store = new CameraResultStore(ResultBlobs, ResultTables, Options);
@@ -139,7 +120,7 @@ public sealed class CameraTestPipeline : IAsyncDisposable
         var rows = new List<TableEntity>();
         await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cameraId}")))
         {
-            if (!row.RowKey.StartsWith(CameraRowKeys.IndexPrefix, StringComparison.Ordinal) && row.RowKey != CameraFrameState.RowKey)
+            if (!row.RowKey.StartsWith(CameraRowKeys.IndexPrefix, StringComparison.Ordinal) && row.RowKey != CameraRowKeys.FrameState)
             {
                 rows.Add(row);
             }
@@ -176,6 +157,38 @@ public sealed class CameraTestPipeline : IAsyncDisposable
         }
 
         await Table.DeleteAsync();
+    }
+
+    /// <summary>Containers and a table of this pipeline alone.</summary>
+    private static CameraPipelineOptions UniqueOptions(string? modelRoutes, long? maxImageBytes)
+    {
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var options = new CameraPipelineOptions
+        {
+            ImagesContainer = $"img-{id}",
+            ResultsContainer = $"res-{id}",
+            RejectedContainer = $"rej-{id}",
+            TableName = $"t{id}",
+            ModelRoutes = modelRoutes ?? string.Empty,
+        };
+        options.MaxImageBytes = maxImageBytes ?? options.MaxImageBytes;
+        return options;
+    }
+
+    /// <summary>Client options of the results clients: with <paramref name="faults"/> in the pipeline and retries off, when given.</summary>
+    private static (BlobClientOptions Blobs, TableClientOptions Tables) ClientOptions(FaultPolicy? faults)
+    {
+        var blobOptions = new BlobClientOptions();
+        var tableOptions = new TableClientOptions();
+        if (faults is not null)
+        {
+            blobOptions.Retry.MaxRetries = 0;
+            tableOptions.Retry.MaxRetries = 0;
+            blobOptions.AddPolicy(faults, HttpPipelinePosition.PerRetry);
+            tableOptions.AddPolicy(faults, HttpPipelinePosition.PerRetry);
+        }
+
+        return (blobOptions, tableOptions);
     }
 }
 

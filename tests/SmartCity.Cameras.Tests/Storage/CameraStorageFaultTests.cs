@@ -1,10 +1,10 @@
 using Azure;
 using Azure.Core;
 
-namespace SmartCity.Cameras.Tests;
+namespace SmartCity.Cameras.Tests.Storage;
 
 [Collection(AzuriteDefinition.Name)]
-public class CameraFaultTests(AzuriteFixture azurite)
+public class CameraStorageFaultTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Base = new(2026, 1, 22, 0, 0, 0, TimeSpan.Zero);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using SmartCity.Cameras;
 using SmartCity.Cameras.Storage;
 using SmartCity.Cameras.Tests;
+using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Functions.Cameras;
 
 namespace SmartCity.Functions.Tests.Cameras;

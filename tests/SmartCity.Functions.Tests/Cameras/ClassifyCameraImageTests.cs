@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartCity.Cameras.Tests;
+using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Functions.Cameras;
 
 namespace SmartCity.Functions.Tests.Cameras;
