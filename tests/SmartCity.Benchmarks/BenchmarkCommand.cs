@@ -77,7 +77,7 @@ public static class BenchmarkCommand
             result.Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (result.Skipped is null)
             {
-                result.Memory ??= $"working set sampled every 20 ms in this process: {Fmt.F(sampler.BaselineBytes / 1048576.0, 0)} MB at start, peak {Fmt.F(sampler.PeakBytes / 1048576.0, 0)} MB (+{Fmt.F((sampler.PeakBytes - sampler.BaselineBytes) / 1048576.0, 0)} MB)";
+                result.Memory ??= $"working set sampled every 20 ms in this process: {ReportFormat.F(sampler.BaselineBytes / 1048576.0, 0)} MB at start, peak {ReportFormat.F(sampler.PeakBytes / 1048576.0, 0)} MB (+{ReportFormat.F((sampler.PeakBytes - sampler.BaselineBytes) / 1048576.0, 0)} MB)";
             }
 
             results.Add(result);

@@ -4,9 +4,6 @@ using SmartCity.Inference.Runtime;
 
 namespace SmartCity.Benchmarks;
 
-/// <summary>One camera frame, encoded, as the engine receives it.</summary>
-public sealed record Frame(string Name, byte[] Bytes);
-
 /// <summary>What every scenario shares: where things are, the frames, and how hard to try.</summary>
 public sealed class BenchmarkContext
 {

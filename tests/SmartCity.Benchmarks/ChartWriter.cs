@@ -136,7 +136,7 @@ public static class ChartWriter
         }
 
         var batches = figures.RawBatchMs.Values.SelectMany(b => b.Keys).Distinct().Order().ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. batches.Select(b => (double)b)], [.. batches.Select(b => b.ToString(Fmt.Culture))]);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. batches.Select(b => (double)b)], [.. batches.Select(b => b.ToString(ReportFormat.Culture))]);
         plot.Axes.SetLimitsY(0, figures.RawBatchMs.Values.SelectMany(b => b.Select(kv => kv.Key * 1000.0 / kv.Value)).Max() * 1.2);
         plot.Title("Raw ONNX Runtime throughput by batch size");
         plot.XLabel("batch size");
@@ -178,7 +178,7 @@ public static class ChartWriter
         }
 
         var ticks = figures.ThroughputByCallers.Keys.Concat(figures.ThroughputByMaxBatch.Keys).Distinct().Order().ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(t => Math.Log2(t))], [.. ticks.Select(t => t.ToString(Fmt.Culture))]);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks.Select(t => Math.Log2(t))], [.. ticks.Select(t => t.ToString(ReportFormat.Culture))]);
         plot.Axes.SetLimitsY(0, max * 1.25);
         plot.Title("Engine throughput (vehicle-type, encoded frames)");
         plot.XLabel("concurrent callers / max batch size (log scale)");
@@ -199,7 +199,7 @@ public static class ChartWriter
             for (var s = 0; s < values.Length; s++)
             {
                 var position = (i * 4) + (2 - s);
-                bars.Add(new Bar { Position = position, Value = values[s], FillColor = Palette(s), Size = 0.9, Label = Fmt.F(values[s], 0) });
+                bars.Add(new Bar { Position = position, Value = values[s], FillColor = Palette(s), Size = 0.9, Label = ReportFormat.F(values[s], 0) });
             }
         }
 

@@ -28,7 +28,7 @@ public static class ColdChild
             return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
         }
 
-        var startedAt = new DateTime(long.Parse(Value("--start-ticks") ?? throw new ArgumentException("--start-ticks is required."), Fmt.Culture), DateTimeKind.Utc);
+        var startedAt = new DateTime(long.Parse(Value("--start-ticks") ?? throw new ArgumentException("--start-ticks is required."), ReportFormat.Culture), DateTimeKind.Utc);
         var logger = new SessionLoadLogger();
         var options = new InferenceOptions
         {
@@ -84,6 +84,3 @@ public static class ColdChild
         }
     }
 }
-
-[JsonSerializable(typeof(ColdChild.Report))]
-internal sealed partial class BenchmarkJsonContext : JsonSerializerContext;

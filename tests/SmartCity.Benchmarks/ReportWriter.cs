@@ -27,37 +27,37 @@ public static class ReportWriter
             await output.WriteLineAsync("  " + note);
         }
 
-        await output.WriteLineAsync($"  memory: {result.Memory}; {Fmt.F(result.Seconds)} s");
+        await output.WriteLineAsync($"  memory: {result.Memory}; {ReportFormat.F(result.Seconds)} s");
     }
 
     public static string Markdown(MachineInfo machine, BenchmarkContext context, IReadOnlyList<ScenarioResult> results, IReadOnlyList<string> charts, TimeSpan elapsed)
     {
         var md = new StringBuilder();
-        md.AppendLine(Fmt.Culture, $"# SmartCity benchmark{(context.Quick ? " (quick)" : "")}");
+        md.AppendLine(ReportFormat.Culture, $"# SmartCity benchmark{(context.Quick ? " (quick)" : "")}");
         md.AppendLine();
-        md.AppendLine(Fmt.Culture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {elapsed.TotalSeconds:F0} s, `dotnet run -c Release --project tests/SmartCity.Benchmarks --{(context.Quick ? " --quick" : "")}`.");
+        md.AppendLine(ReportFormat.Culture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {elapsed.TotalSeconds:F0} s, `dotnet run -c Release --project tests/SmartCity.Benchmarks --{(context.Quick ? " --quick" : "")}`.");
         md.AppendLine();
         md.AppendLine("| machine | |");
         md.AppendLine("| --- | --- |");
-        md.AppendLine(Fmt.Culture, $"| cores | {machine.Cores} |");
-        md.AppendLine(Fmt.Culture, $"| CPU | {machine.Cpu} |");
-        md.AppendLine(Fmt.Culture, $"| OS | {machine.Os} |");
-        md.AppendLine(Fmt.Culture, $"| .NET | {machine.DotNet} |");
-        md.AppendLine(Fmt.Culture, $"| ONNX Runtime | {machine.OnnxRuntime} |");
-        md.AppendLine(Fmt.Culture, $"| load average (1, 5, 15 min) | {machine.LoadAverage} |");
-        md.AppendLine(Fmt.Culture, $"| frames | {context.Frames.Count} × 1920×1080 JPEG from `{Path.GetRelativePath(context.RepositoryRoot, context.FramesFolder)}` |");
+        md.AppendLine(ReportFormat.Culture, $"| cores | {machine.Cores} |");
+        md.AppendLine(ReportFormat.Culture, $"| CPU | {machine.Cpu} |");
+        md.AppendLine(ReportFormat.Culture, $"| OS | {machine.Os} |");
+        md.AppendLine(ReportFormat.Culture, $"| .NET | {machine.DotNet} |");
+        md.AppendLine(ReportFormat.Culture, $"| ONNX Runtime | {machine.OnnxRuntime} |");
+        md.AppendLine(ReportFormat.Culture, $"| load average (1, 5, 15 min) | {machine.LoadAverage} |");
+        md.AppendLine(ReportFormat.Culture, $"| frames | {context.Frames.Count} × 1920×1080 JPEG from `{Path.GetRelativePath(context.RepositoryRoot, context.FramesFolder)}` |");
         md.AppendLine();
         md.AppendLine("The machine is shared: a load average above the core count means other work competed for the CPU during the run. Figures are medians with p25–p75 in brackets unless a column says otherwise.");
         md.AppendLine();
         foreach (var chart in charts)
         {
-            md.AppendLine(Fmt.Culture, $"![{Path.GetFileNameWithoutExtension(chart)}]({chart})");
+            md.AppendLine(ReportFormat.Culture, $"![{Path.GetFileNameWithoutExtension(chart)}]({chart})");
             md.AppendLine();
         }
 
         foreach (var result in results)
         {
-            md.AppendLine(Fmt.Culture, $"## {result.Title}");
+            md.AppendLine(ReportFormat.Culture, $"## {result.Title}");
             md.AppendLine();
             if (result.Skipped is not null)
             {
@@ -79,7 +79,7 @@ public static class ReportWriter
                 md.AppendLine("- " + note);
             }
 
-            md.AppendLine(Fmt.Culture, $"- Memory: {result.Memory}. Took {Fmt.F(result.Seconds)} s.");
+            md.AppendLine(ReportFormat.Culture, $"- Memory: {result.Memory}. Took {ReportFormat.F(result.Seconds)} s.");
             md.AppendLine();
         }
 

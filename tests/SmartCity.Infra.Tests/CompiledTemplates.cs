@@ -19,9 +19,3 @@ public sealed class CompiledTemplates
 
     internal ArmTemplate EventGrid { get; }
 }
-
-[CollectionDefinition(Name)]
-public sealed class CompiledTemplatesDefinition : ICollectionFixture<CompiledTemplates>
-{
-    public const string Name = "Compiled Bicep templates";
-}

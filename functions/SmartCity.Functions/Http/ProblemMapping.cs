@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using SmartCity.Cameras.Storage;
 using SmartCity.Inference;
 
 namespace SmartCity.Functions.Http;
@@ -24,7 +23,7 @@ public static class ProblemMapping
     /// <summary>Every failure code the API answers, with its status and title.</summary>
     public static IReadOnlyDictionary<string, ProblemType> Types { get; } = new Dictionary<string, ProblemType>(StringComparer.Ordinal)
     {
-        // The request (HttpApiException, and the camera API's query parameters)
+        // The request (HttpApiException, and the camera API's CameraQueryException)
         ["invalid-query"] = new(400, "A query parameter is invalid."),
         ["malformed-json"] = new(400, "The request is malformed."),
         ["malformed-multipart"] = new(400, "The request is malformed."),
@@ -84,15 +83,9 @@ public static class ProblemMapping
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            switch (e)
+            if (e is InferenceException failure)
             {
-                // Until CameraQueryException is an InferenceException (code invalid-query) itself.
-                case CameraQueryException query:
-                    return ("invalid-query", query.Message, null);
-                case InferenceException failure:
-                    return (failure.Code, failure.Message, failure.RetryAfter);
-                default:
-                    break;
+                return (failure.Code, failure.Message, failure.RetryAfter);
             }
         }
 

@@ -128,12 +128,12 @@ public sealed class CameraPipelineScenario : IBenchmarkScenario
                 throw new InvalidOperationException($"The pipeline left {classified} classified row(s) for {frames.Count} frame(s).");
             }
 
-            var inFlight = Math.Min(Concurrency, frames.Count).ToString(Fmt.Culture);
-            result.Row("end to end (ClassifyCameraImage, Azurite)", frames.Count.ToString(Fmt.Culture), inFlight, Fmt.F(endToEnd.ImagesPerSecond), Fmt.F(endToEnd.Latency.Median), Fmt.F(endToEnd.Latency.P95), Fmt.Ratio(endToEnd.ImagesPerSecond / engineRate));
-            result.Row("engine.PredictAsync, before", frames.Count.ToString(Fmt.Culture), inFlight, Fmt.F(engineBefore.ImagesPerSecond), Fmt.F(engineBefore.Latency.Median), Fmt.F(engineBefore.Latency.P95), "");
-            result.Row("engine.PredictAsync, after", frames.Count.ToString(Fmt.Culture), inFlight, Fmt.F(engineAfter.ImagesPerSecond), Fmt.F(engineAfter.Latency.Median), Fmt.F(engineAfter.Latency.P95), "");
-            result.Notes.Add($"{frames.Count} frame(s) from {Path.GetRelativePath(context.RepositoryRoot, context.FramesFolder)} uploaded to a fresh container ({Fmt.F(uploadSeconds, 1)} s, not counted), then ClassifyCameraImage.RunAsync once per blob with {Concurrency} invocations in flight (fewer when there are fewer frames), as Event Grid deliveries would call it: download, vehicle-type through the engine's batcher, one table transaction, the result document, the index row. images/s = blobs ÷ wall time; latency per invocation. All {classified} result rows were checked afterwards.");
-            result.Notes.Add($"Ratio = end-to-end images/s ÷ the mean of engine.PredictAsync images/s with {Concurrency} callers on the same frames just before and after ({Fmt.F(engineRate)} images/s). Same engine (defaults: scaled decode, MaxBatchSize 16); Azurite (in-memory, Node.js) runs on the same {Environment.ProcessorCount} cores, so its CPU competes with decoding and ONNX Runtime.");
+            var inFlight = Math.Min(Concurrency, frames.Count).ToString(ReportFormat.Culture);
+            result.Row("end to end (ClassifyCameraImage, Azurite)", frames.Count.ToString(ReportFormat.Culture), inFlight, ReportFormat.F(endToEnd.ImagesPerSecond), ReportFormat.F(endToEnd.Latency.Median), ReportFormat.F(endToEnd.Latency.P95), ReportFormat.Ratio(endToEnd.ImagesPerSecond / engineRate));
+            result.Row("engine.PredictAsync, before", frames.Count.ToString(ReportFormat.Culture), inFlight, ReportFormat.F(engineBefore.ImagesPerSecond), ReportFormat.F(engineBefore.Latency.Median), ReportFormat.F(engineBefore.Latency.P95), "");
+            result.Row("engine.PredictAsync, after", frames.Count.ToString(ReportFormat.Culture), inFlight, ReportFormat.F(engineAfter.ImagesPerSecond), ReportFormat.F(engineAfter.Latency.Median), ReportFormat.F(engineAfter.Latency.P95), "");
+            result.Notes.Add($"{frames.Count} frame(s) from {Path.GetRelativePath(context.RepositoryRoot, context.FramesFolder)} uploaded to a fresh container ({ReportFormat.F(uploadSeconds, 1)} s, not counted), then ClassifyCameraImage.RunAsync once per blob with {Concurrency} invocations in flight (fewer when there are fewer frames), as Event Grid deliveries would call it: download, vehicle-type through the engine's batcher, one table transaction, the result document, the index row. images/s = blobs ÷ wall time; latency per invocation. All {classified} result rows were checked afterwards.");
+            result.Notes.Add($"Ratio = end-to-end images/s ÷ the mean of engine.PredictAsync images/s with {Concurrency} callers on the same frames just before and after ({ReportFormat.F(engineRate)} images/s). Same engine (defaults: scaled decode, MaxBatchSize 16); Azurite (in-memory, Node.js) runs on the same {Environment.ProcessorCount} cores, so its CPU competes with decoding and ONNX Runtime.");
             if (context.Quick)
             {
                 result.Notes.Add("--quick: a handful of frames, so the figures are dominated by start-up and batching edges; read the full run.");
@@ -152,7 +152,7 @@ public sealed class CameraPipelineScenario : IBenchmarkScenario
         return result;
     }
 
-    private sealed record Run(double ImagesPerSecond, Summary Latency);
+    private sealed record Run(double ImagesPerSecond, SampleStatistics Latency);
 
     /// <summary>Runs <paramref name="count"/> calls with <see cref="Concurrency"/> in flight.</summary>
     private static async Task<Run> MeasureAsync(int count, Func<int, Task> call, CancellationToken cancellationToken)
@@ -172,7 +172,7 @@ public sealed class CameraPipelineScenario : IBenchmarkScenario
             }
         }, cancellationToken)));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new Run(count / seconds, new Summary(latencies.SelectMany(l => l)));
+        return new Run(count / seconds, new SampleStatistics(latencies.SelectMany(l => l)));
     }
 
     /// <summary>An endpoint of a connection string (Azurite's default port when it names none).</summary>

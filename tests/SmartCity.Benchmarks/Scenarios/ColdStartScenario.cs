@@ -51,22 +51,22 @@ public sealed class ColdStartScenario : IBenchmarkScenario
                     reports.Add(await LaunchAsync(context, variant.Cache ? cache : null, variant.Environment, cancellationToken));
                 }
 
-                var main = new Summary(reports.Select(r => r.MainMs));
-                var ready = new Summary(reports.Select(r => r.ReadyMs));
-                var first = new Summary(reports.Select(r => r.FirstAnswerMs));
-                var loads = new Summary(reports.Select(r => r.Sessions.Values.Sum()));
+                var main = new SampleStatistics(reports.Select(r => r.MainMs));
+                var ready = new SampleStatistics(reports.Select(r => r.ReadyMs));
+                var first = new SampleStatistics(reports.Select(r => r.FirstAnswerMs));
+                var loads = new SampleStatistics(reports.Select(r => r.Sessions.Values.Sum()));
                 var target = (1.5 * loads.Median) + 300;
                 figures.ColdStarts.Add(new ColdStartFigure(variant.Name, main.Median, ready.Median, first.Median, loads.Median));
                 result.Row(
                     variant.Name,
-                    variant.Runs.ToString(Fmt.Culture),
-                    Fmt.F(main.Median, 0),
+                    variant.Runs.ToString(ReportFormat.Culture),
+                    ReportFormat.F(main.Median, 0),
                     Range(ready),
                     Range(first),
-                    string.Join(" + ", reports[0].Sessions.Keys.Select(k => $"{k.Split('/')[0]} {Fmt.F(new Summary(reports.Select(r => r.Sessions[k])).Median, 0)}")),
-                    Fmt.F(target, 0),
+                    string.Join(" + ", reports[0].Sessions.Keys.Select(k => $"{k.Split('/')[0]} {ReportFormat.F(new SampleStatistics(reports.Select(r => r.Sessions[k])).Median, 0)}")),
+                    ReportFormat.F(target, 0),
                     first.Median <= target ? "met" : "missed",
-                    Fmt.F(reports.Max(r => r.PeakWorkingSetMb), 0));
+                    ReportFormat.F(reports.Max(r => r.PeakWorkingSetMb), 0));
             }
         }
         finally
@@ -83,7 +83,7 @@ public sealed class ColdStartScenario : IBenchmarkScenario
         return result;
     }
 
-    private static string Range(Summary s) => s.Count == 1 ? Fmt.F(s.Median, 0) : $"{Fmt.F(s.Median, 0)} ({Fmt.F(s.Min, 0)}–{Fmt.F(s.Max, 0)})";
+    private static string Range(SampleStatistics s) => s.Count == 1 ? ReportFormat.F(s.Median, 0) : $"{ReportFormat.F(s.Median, 0)} ({ReportFormat.F(s.Min, 0)}–{ReportFormat.F(s.Max, 0)})";
 
     private static async Task<ColdChild.Report> LaunchAsync(BenchmarkContext context, string? cache, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
@@ -117,7 +117,7 @@ public sealed class ColdStartScenario : IBenchmarkScenario
 
         start.ArgumentList.Add("--start-ticks");
         var startedAt = DateTime.UtcNow.Ticks;
-        start.ArgumentList.Add(startedAt.ToString(Fmt.Culture));
+        start.ArgumentList.Add(startedAt.ToString(ReportFormat.Culture));
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the cold-start child.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);

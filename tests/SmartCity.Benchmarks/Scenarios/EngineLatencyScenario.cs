@@ -20,7 +20,7 @@ public sealed class EngineLatencyScenario : IBenchmarkScenario
     {
         var result = new ScenarioResult(Id, Title)
         {
-            Columns = ["model", "p50 ms", "p95 ms", "p99 ms", "decode", "resize+fill", "queue", "inference", "postprocess", "raw Run b=1", "ratio", $"target ≤ {Fmt.Ratio(Target)}"],
+            Columns = ["model", "p50 ms", "p95 ms", "p99 ms", "decode", "resize+fill", "queue", "inference", "postprocess", "raw Run b=1", "ratio", $"target ≤ {ReportFormat.Ratio(Target)}"],
         };
         var iterations = context.Quick ? 8 : 150;
         await using var engine = context.CreateEngine();
@@ -50,21 +50,21 @@ public sealed class EngineLatencyScenario : IBenchmarkScenario
                 timings.Add(prediction.Timings);
             }
 
-            var summary = new Summary(wall);
-            double Median(Func<PredictionTimings, double> pick) => new Summary(timings.Select(pick)).Median;
+            var summary = new SampleStatistics(wall);
+            double Median(Func<PredictionTimings, double> pick) => new SampleStatistics(timings.Select(pick)).Median;
             var decode = Median(t => t.DecodeMs);
             var resize = Median(t => t.ResizeMs);
             var queue = Median(t => t.QueueMs);
             var inference = Median(t => t.InferenceMs);
             var post = Median(t => t.PostprocessMs);
-            var rawMedian = new Summary(rawWall).Median;
+            var rawMedian = new SampleStatistics(rawWall).Median;
             var ratio = summary.Median / rawMedian;
             figures.EngineP50[name] = summary.Median;
             var other = Math.Max(0, summary.Median - decode - resize - queue - inference - post);
             figures.Paths[$"engine {name}"] = new LatencyBreakdown($"engine {name}", [("decode", decode), ("resize+fill", resize), ("queue", queue), ("inference", inference), ("postprocess", post), ("other", other)]);
             figures.Paths[$"raw Run {name}"] = new LatencyBreakdown($"raw Run {name}", [("inference", rawMedian)]);
 
-            result.Row(name, Fmt.F(summary.Median), Fmt.F(summary.P95), Fmt.F(summary.P99), Fmt.F(decode), Fmt.F(resize), Fmt.F(queue, 2), Fmt.F(inference), Fmt.F(post, 2), Fmt.F(rawMedian), Fmt.Ratio(ratio), ratio <= Target ? "met" : "missed");
+            result.Row(name, ReportFormat.F(summary.Median), ReportFormat.F(summary.P95), ReportFormat.F(summary.P99), ReportFormat.F(decode), ReportFormat.F(resize), ReportFormat.F(queue, 2), ReportFormat.F(inference), ReportFormat.F(post, 2), ReportFormat.F(rawMedian), ReportFormat.Ratio(ratio), ratio <= Target ? "met" : "missed");
         }
 
         result.Notes.Add($"{iterations} sequential predictions per model after warm-up, cycling {context.Frames.Count} frame(s); Stopwatch around PredictAsync; component columns are medians of Prediction.Timings (ms). Engine defaults: scaled decode, MaxBatchSize 16, MaxQueueDelayMs 4 (a lone caller does not wait).");

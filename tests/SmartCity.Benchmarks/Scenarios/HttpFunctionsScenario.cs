@@ -99,10 +99,10 @@ public sealed class HttpFunctionsScenario : IBenchmarkScenario
                 }
             }
 
-            var httpSummary = new Summary(http);
-            var engineSummary = new Summary(direct);
+            var httpSummary = new SampleStatistics(http);
+            var engineSummary = new SampleStatistics(direct);
             var share = Math.Max(0, httpSummary.Median - engineSummary.Median);
-            double Median(Func<PredictionTimings, double> pick) => new Summary(timings.Select(pick)).Median;
+            double Median(Func<PredictionTimings, double> pick) => new SampleStatistics(timings.Select(pick)).Median;
             var decode = Median(t => t.DecodeMs);
             var resize = Median(t => t.ResizeMs);
             var queue = Median(t => t.QueueMs);
@@ -110,7 +110,7 @@ public sealed class HttpFunctionsScenario : IBenchmarkScenario
             var post = Median(t => t.PostprocessMs);
             var other = Math.Max(0, engineSummary.Median - decode - resize - queue - inference - post);
             figures.Paths[name] = new LatencyBreakdown(name, [("decode", decode), ("resize+fill", resize), ("queue", queue), ("inference", inference), ("postprocess", post), ("other", other), ("HTTP", share)]);
-            result.Row(label, Fmt.F(bodies.Average(b => b.Length) / 1024, 0) + " KB", Fmt.F(httpSummary.Median), Fmt.F(httpSummary.P95), Fmt.F(engineSummary.Median), Fmt.F(engineSummary.P95), Fmt.F(share, 2), Fmt.Ratio(httpSummary.Median / engineSummary.Median));
+            result.Row(label, ReportFormat.F(bodies.Average(b => b.Length) / 1024, 0) + " KB", ReportFormat.F(httpSummary.Median), ReportFormat.F(httpSummary.P95), ReportFormat.F(engineSummary.Median), ReportFormat.F(engineSummary.P95), ReportFormat.F(share, 2), ReportFormat.Ratio(httpSummary.Median / engineSummary.Median));
         }
 
         result.Notes.Add($"{model}, {iterations} iterations per path after {warmUp} warm-up pairs, cycling {context.Frames.Count} 1920×1080 frame(s); each iteration times one function call and one engine.PredictAsync on the same bytes (order alternating), one caller. Engine defaults (scaled decode, MaxBatchSize 16), HttpApiOptions defaults (10 MB body limit).");

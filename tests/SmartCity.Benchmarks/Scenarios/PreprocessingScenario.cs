@@ -41,26 +41,26 @@ public sealed class PreprocessingScenario : IBenchmarkScenario
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var r = preprocessor.Preprocess(context.Frames[i % context.Frames.Count].Bytes, format, tensor);
                 total.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                decode.Add(Fmt.Ms(r.DecodeTicks));
-                resize.Add(Fmt.Ms(r.ResizeTicks));
+                decode.Add(ReportFormat.Ms(r.DecodeTicks));
+                resize.Add(ReportFormat.Ms(r.ResizeTicks));
                 size = $"{r.DecodedWidth}×{r.DecodedHeight}";
             }
 
-            var t = new Summary(total);
+            var t = new SampleStatistics(total);
             var share = decode.Sum() / (decode.Sum() + resize.Sum());
             medians[scaled] = t.Median;
             result.Row(
                 scaled ? "scaled" : "full",
                 size,
                 t.MedianIqr(),
-                new Summary(decode).MedianIqr(),
-                new Summary(resize).MedianIqr(),
+                new SampleStatistics(decode).MedianIqr(),
+                new SampleStatistics(resize).MedianIqr(),
                 $"{share:P0}",
-                Fmt.F(1000.0 / t.Median, 0));
+                ReportFormat.F(1000.0 / t.Median, 0));
         }
 
         result.Notes.Add($"{iterations} images per mode after {warmUp} warm-up, cycling {context.Frames.Count} frame(s); one thread; ImagePreprocessor's DecodeTicks/ResizeTicks; total is Stopwatch around Preprocess (includes opening the codec). Median (p25–p75).");
-        result.Notes.Add($"Scaled decode is {Fmt.Ratio(medians[false] / medians[true])} faster than the full decode.");
+        result.Notes.Add($"Scaled decode is {ReportFormat.Ratio(medians[false] / medians[true])} faster than the full decode.");
         return Task.FromResult(result);
     }
 }

@@ -40,9 +40,9 @@ public sealed class RawOnnxScenario : IBenchmarkScenario
                     samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
 
-                var summary = new Summary(samples);
+                var summary = new SampleStatistics(samples);
                 byBatch[batch] = summary.Median;
-                result.Row(name, batch.ToString(Fmt.Culture), summary.MedianIqr(), Fmt.F(summary.Median / batch), Fmt.F(batch * 1000.0 / summary.Median));
+                result.Row(name, batch.ToString(ReportFormat.Culture), summary.MedianIqr(), ReportFormat.F(summary.Median / batch), ReportFormat.F(batch * 1000.0 / summary.Median));
             }
         }
 

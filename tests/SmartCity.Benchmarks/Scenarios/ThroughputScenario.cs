@@ -45,7 +45,7 @@ public sealed class ThroughputScenario : IBenchmarkScenario
                 samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            return bestBatch * 1000.0 / new Summary(samples).Median;
+            return bestBatch * 1000.0 / new SampleStatistics(samples).Median;
         }
 
         await using (var engine = context.CreateEngine())
@@ -58,10 +58,10 @@ public sealed class ThroughputScenario : IBenchmarkScenario
                 var run = await MeasureAsync(engine, model, context, callers, duration, cancellationToken);
                 figures.ThroughputByCallers[callers] = run.ImagesPerSecond;
                 var ratio = run.ImagesPerSecond / rawRate;
-                result.Row("concurrency", callers.ToString(Fmt.Culture), "16", Fmt.F(run.ImagesPerSecond), Fmt.F(run.Latency.Median), Fmt.F(run.Latency.P99), Fmt.F(run.MeanBatch), Fmt.F(rawRate), Fmt.Ratio(ratio));
+                result.Row("concurrency", callers.ToString(ReportFormat.Culture), "16", ReportFormat.F(run.ImagesPerSecond), ReportFormat.F(run.Latency.Median), ReportFormat.F(run.Latency.P99), ReportFormat.F(run.MeanBatch), ReportFormat.F(rawRate), ReportFormat.Ratio(ratio));
                 if (callers == 16)
                 {
-                    result.Notes.Add($"Target at 16 callers ≥ {Fmt.Ratio(Target)} of the raw Run at batch {bestBatch} (the best batch size in scenario 2; {Fmt.F(rawRate)} images/s measured just before): {Fmt.Ratio(ratio)}, {(ratio >= Target ? "met" : "missed")}.");
+                    result.Notes.Add($"Target at 16 callers ≥ {ReportFormat.Ratio(Target)} of the raw Run at batch {bestBatch} (the best batch size in scenario 2; {ReportFormat.F(rawRate)} images/s measured just before): {ReportFormat.Ratio(ratio)}, {(ratio >= Target ? "met" : "missed")}.");
                 }
             }
         }
@@ -74,21 +74,21 @@ public sealed class ThroughputScenario : IBenchmarkScenario
             var rawRate = RawNow();
             var run = await MeasureAsync(engine, model, context, context.GainCallers, duration, cancellationToken);
             figures.ThroughputByMaxBatch[maxBatch] = run.ImagesPerSecond;
-            result.Row("batcher gain", context.GainCallers.ToString(Fmt.Culture), maxBatch.ToString(Fmt.Culture), Fmt.F(run.ImagesPerSecond), Fmt.F(run.Latency.Median), Fmt.F(run.Latency.P99), Fmt.F(run.MeanBatch), Fmt.F(rawRate), Fmt.Ratio(run.ImagesPerSecond / rawRate));
+            result.Row("batcher gain", context.GainCallers.ToString(ReportFormat.Culture), maxBatch.ToString(ReportFormat.Culture), ReportFormat.F(run.ImagesPerSecond), ReportFormat.F(run.Latency.Median), ReportFormat.F(run.Latency.P99), ReportFormat.F(run.MeanBatch), ReportFormat.F(rawRate), ReportFormat.Ratio(run.ImagesPerSecond / rawRate));
         }
 
         if (figures.ThroughputByMaxBatch.TryGetValue(1, out var unbatched) && figures.ThroughputByMaxBatch.Count > 1)
         {
             var largest = figures.ThroughputByMaxBatch.Keys.Max();
             var (best, bestRate) = figures.ThroughputByMaxBatch.MaxBy(kv => kv.Value);
-            result.Notes.Add($"Batcher gain at {context.GainCallers} callers: max batch {largest} gives {Fmt.Ratio(figures.ThroughputByMaxBatch[largest] / unbatched)} the images/s of max batch 1; the best was max batch {best} ({Fmt.Ratio(bestRate / unbatched)}).");
+            result.Notes.Add($"Batcher gain at {context.GainCallers} callers: max batch {largest} gives {ReportFormat.Ratio(figures.ThroughputByMaxBatch[largest] / unbatched)} the images/s of max batch 1; the best was max batch {best} ({ReportFormat.Ratio(bestRate / unbatched)}).");
         }
 
         result.Notes.Add($"vehicle-type; each caller loops PredictAsync on encoded frames for {duration.TotalSeconds:F0} s (after engine warm-up); images/s = answers ÷ wall time; latency per call, Stopwatch; mean batch from the batcher's BatchSizeCounts. Engine defaults otherwise (scaled decode, MaxQueueDelayMs 4). Decoding competes with ONNX Runtime for the same {Environment.ProcessorCount} cores.");
         return result;
     }
 
-    private sealed record Run(double ImagesPerSecond, Summary Latency, double MeanBatch);
+    private sealed record Run(double ImagesPerSecond, SampleStatistics Latency, double MeanBatch);
 
     private static async Task<Run> MeasureAsync(InferenceEngine engine, ModelVersion model, BenchmarkContext context, int callers, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -117,6 +117,6 @@ public sealed class ThroughputScenario : IBenchmarkScenario
         }
 
         var all = latencies.SelectMany(l => l).ToList();
-        return new Run(all.Count / elapsed, new Summary(all), batches == 0 ? 0 : (double)items / batches);
+        return new Run(all.Count / elapsed, new SampleStatistics(all), batches == 0 ? 0 : (double)items / batches);
     }
 }

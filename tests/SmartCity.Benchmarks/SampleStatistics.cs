@@ -1,11 +1,11 @@
 namespace SmartCity.Benchmarks;
 
 /// <summary>Order statistics of a set of samples (milliseconds, images per second, ...).</summary>
-public sealed class Summary
+public sealed class SampleStatistics
 {
     private readonly double[] _sorted;
 
-    public Summary(IEnumerable<double> samples)
+    public SampleStatistics(IEnumerable<double> samples)
     {
         _sorted = [.. samples.Order()];
         if (_sorted.Length == 0)
@@ -43,16 +43,5 @@ public sealed class Summary
 
     /// <summary>"12.3 (11.9–12.8)": median with the interquartile range.</summary>
     public string MedianIqr(string format = "F1") =>
-        $"{Median.ToString(format, Fmt.Culture)} ({P25.ToString(format, Fmt.Culture)}–{P75.ToString(format, Fmt.Culture)})";
-}
-
-internal static class Fmt
-{
-    public static readonly IFormatProvider Culture = System.Globalization.CultureInfo.InvariantCulture;
-
-    public static string F(double value, int decimals = 1) => value.ToString("F" + decimals, Culture);
-
-    public static string Ratio(double value) => value.ToString("F2", Culture) + "×";
-
-    public static double Ms(long ticks) => ticks * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+        $"{Median.ToString(format, ReportFormat.Culture)} ({P25.ToString(format, ReportFormat.Culture)}–{P75.ToString(format, ReportFormat.Culture)})";
 }

@@ -1,0 +1,8 @@
+using SmartCity.Inference;
+using SmartCity.Inference.Models;
+using SmartCity.Inference.Runtime;
+
+namespace SmartCity.Benchmarks;
+
+/// <summary>One camera frame, encoded, as the engine receives it.</summary>
+public sealed record Frame(string Name, byte[] Bytes);

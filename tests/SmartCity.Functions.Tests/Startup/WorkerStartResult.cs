@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SmartCity.Functions.Tests.Startup.Rpc;
+
+namespace SmartCity.Functions.Tests.Startup;
+
+/// <summary>What a worker did at start: its exit code if it died, and its answers to the host.</summary>
+internal sealed record WorkerStartResult(
+    int? ExitCode,
+    WorkerInitResponse? Init,
+    FunctionMetadataResponse? Metadata,
+    IReadOnlyList<FunctionLoadResponse> Loads,
+    bool AllLoaded);
