@@ -1,7 +1,3 @@
-using SmartCity.Inference;
-using SmartCity.Inference.Models;
-using SmartCity.Inference.Runtime;
-
 namespace SmartCity.Benchmarks;
 
 /// <summary>One camera frame, encoded, as the engine receives it.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Inference;
-using SmartCity.Inference.Runtime;
 using Xunit.Abstractions;
 
 namespace SmartCity.Cameras.Tests;

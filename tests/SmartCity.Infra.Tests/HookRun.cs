@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SmartCity.Infra.Tests;
 
 internal sealed record HookRun(int ExitCode, string Stdout, string Stderr)

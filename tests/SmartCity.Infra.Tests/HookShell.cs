@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SmartCity.Infra.Tests;
 
 /// <summary>The shell azd runs a hook with: sh (bash scripts) on Linux and macOS, pwsh on Windows.</summary>

@@ -1,6 +1,3 @@
-using SmartCity.Training;
-
-
 namespace SmartCity.Training.Tests;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using SkiaSharp;
 using SmartCity.Cameras;
-using SmartCity.Cameras.Storage;
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 

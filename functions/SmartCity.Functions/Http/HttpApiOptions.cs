@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using SmartCity.Inference;
 
 namespace SmartCity.Functions.Http;

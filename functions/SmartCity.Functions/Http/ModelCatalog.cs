@@ -1,4 +1,3 @@
-using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
 namespace SmartCity.Functions.Http;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SmartCity.Inference.Imaging;
 
 /// <summary>What preprocessing saw and how long it took.</summary>
