@@ -31,6 +31,13 @@ public sealed class InferenceOptions
     [SettingRange(1, 100_000, ErrorMessage = "Inference:MaxQueueLength must be between {1} and {2}.")]
     public int MaxQueueLength { get; set; } = 256;
 
+    /// <summary>
+    /// Longest a background caller (the camera pipeline) waits for room in a full queue before it
+    /// fails (and the host retries it). HTTP callers never wait: they get a 503 at once.
+    /// </summary>
+    [SettingRange(0, 600_000, ErrorMessage = "Inference:MaxQueueWaitMs must be between {1} and {2}.")]
+    public int MaxQueueWaitMs { get; set; } = 30_000;
+
     /// <summary>Comma-separated models loaded and warmed in the background at start; readiness waits for them.</summary>
     [RegularExpression(@"^\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?$", ErrorMessage = "Inference:WarmUpModels must be a comma-separated list of model names.")]
     public string WarmUpModels { get; set; } = string.Empty;

@@ -95,11 +95,23 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     public Task<Prediction> PredictAsync(string model, string? version, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default) =>
         PredictAsync(Repository.Get(model, version), image, top, threshold, cancellationToken);
 
-    /// <summary>Classifies (or embeds) one encoded image.</summary>
-    public Task<Prediction> PredictAsync(ModelVersion model, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default)
+    /// <summary>Classifies (or embeds) one encoded image; a full queue fails at once (<see cref="QueueAdmission.RefuseWhenFull"/>).</summary>
+    public Task<Prediction> PredictAsync(ModelVersion model, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default) =>
+        PredictAsync(model, image, top, threshold, QueueAdmission.RefuseWhenFull, cancellationToken);
+
+    /// <summary>
+    /// Classifies (or embeds) one encoded image, as <paramref name="admission"/> says when the
+    /// model's queue is full: background callers (the camera pipeline) wait for room, at most
+    /// <see cref="InferenceOptions.MaxQueueWaitMs"/>, while HTTP callers keep the fast refusal.
+    /// </summary>
+    public Task<Prediction> PredictAsync(string model, string? version, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken = default) =>
+        PredictAsync(Repository.Get(model, version), image, top, threshold, admission, cancellationToken);
+
+    /// <inheritdoc cref="PredictAsync(string, string?, ReadOnlyMemory{byte}, int, float, QueueAdmission, CancellationToken)"/>
+    public Task<Prediction> PredictAsync(ModelVersion model, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken = default)
     {
         var pipeline = GetPipeline(model);
-        return PredictCoreAsync(pipeline, pipeline.Batcher.Expect(), image, top, threshold, cancellationToken);
+        return PredictCoreAsync(pipeline, pipeline.Batcher.Expect(), image, top, threshold, admission, cancellationToken);
     }
 
     /// <summary>
@@ -119,8 +131,8 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             var image = images[i];
             var expectation = expectations[i];
             tasks[i] = i == images.Count - 1
-                ? PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken)
-                : Task.Run(() => PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken), cancellationToken);
+                ? PredictCoreAsync(pipeline, expectation, image, top, threshold, QueueAdmission.RefuseWhenFull, cancellationToken)
+                : Task.Run(() => PredictCoreAsync(pipeline, expectation, image, top, threshold, QueueAdmission.RefuseWhenFull, cancellationToken), cancellationToken);
         }
 
         try
@@ -132,9 +144,18 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             // Task.WhenAll rethrows the first failure in task order: find whose it is.
             throw new ImageInBatchException(Array.FindIndex(tasks, t => ReferenceEquals(t.Exception?.InnerException, problem)), problem);
         }
+        finally
+        {
+            // A task cancelled before it started never withdraws its announcement; a batcher still
+            // expecting it would make every later lone request wait the full queue delay.
+            foreach (var expectation in expectations)
+            {
+                expectation.Dispose();
+            }
+        }
     }
 
-    private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, CancellationToken cancellationToken)
+    private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken)
     {
         var tensor = ArrayPool<float>.Shared.Rent(pipeline.ItemLength);
         try
@@ -150,7 +171,10 @@ public sealed partial class InferenceEngine : IAsyncDisposable
                 expectation.Dispose();
             }
 
-            pending = pipeline.Batcher.SubmitAsync(new TensorRequest(tensor, Stopwatch.GetTimestamp()), cancellationToken);
+            var request = new TensorRequest(tensor, Stopwatch.GetTimestamp());
+            pending = admission == QueueAdmission.WaitForCapacity
+                ? pipeline.Batcher.SubmitAsync(request, TimeSpan.FromMilliseconds(Options.MaxQueueWaitMs), cancellationToken)
+                : pipeline.Batcher.SubmitAsync(request, cancellationToken);
             var response = await pending.ConfigureAwait(false);
             var postStarted = Stopwatch.GetTimestamp();
             var heads = new HeadPrediction[response.Heads.Length];
@@ -257,6 +281,12 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     /// <summary>The batch sizes run so far for a model version (index = size).</summary>
     public IReadOnlyList<long> BatchSizeCounts(ModelVersion model) => GetPipeline(model).Batcher.BatchSizeCounts;
+
+    /// <summary>The queue of a model version now: queued, announced and waiting requests, and batches that waited for announced ones.</summary>
+    public BatcherState QueueState(ModelVersion model) => GetPipeline(model).Batcher.State;
+
+    /// <summary>Holds every batch of a model version until the handle is disposed (tests: a queue that fills up).</summary>
+    internal IDisposable PauseBatches(ModelVersion model) => GetPipeline(model).Batcher.Pause();
 
     private ModelPipeline GetPipeline(ModelVersion model) =>
         _pipelines.GetOrAdd(model.Id, _ => new Lazy<ModelPipeline>(() => CreatePipeline(model), LazyThreadSafetyMode.ExecutionAndPublication)).Value;

@@ -6,6 +6,8 @@ namespace SmartCity.Inference.Tests.Runtime;
 
 public sealed class InferenceEngineTests : IAsyncLifetime
 {
+    private static readonly Lazy<byte[]> BigPng = new(() => TestImages.Encode(640, 480, (x, y) => new SKColor((byte)x, (byte)y, (byte)(x ^ y))));
+
     private InferenceEngine _fixtures = null!;
 
     public Task InitializeAsync()
@@ -195,6 +197,53 @@ public sealed class InferenceEngineTests : IAsyncLifetime
         await engine.StartWarmUp();
         Assert.Null(engine.NotReadyReason);
         Assert.True(engine.IsLoaded(engine.Repository.Get("custom-vision-bgr")));
+    }
+
+    [Fact]
+    public async Task A_batch_cancelled_before_it_starts_withdraws_every_announced_image_so_a_lone_request_is_not_delayed()
+    {
+        var options = new InferenceOptions { ModelsPath = TestPaths.FixtureModels, MaxBatchSize = 8, MaxQueueDelayMs = 1000 };
+        await using var engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
+        var model = engine.Repository.Get("channel-logits");
+        var images = Enumerable.Range(0, 6).Select(i => (ReadOnlyMemory<byte>)TestImages.Solid(new SKColor((byte)(i * 40), 90, 10))).ToList();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.PredictBatchAsync(model, images, cancellationToken: cancelled.Token));
+
+        Assert.Equal(0, engine.QueueState(model).Expected);
+        var delayed = engine.QueueState(model).DelayedBatches;
+        var lone = await engine.PredictAsync(model, images[0]);
+        Assert.Equal(1, lone.Timings.BatchSize);
+        Assert.Equal(delayed, engine.QueueState(model).DelayedBatches);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(20)]
+    public async Task A_batch_cancelled_while_it_runs_leaves_no_announced_image_behind(int cancelAfterMs)
+    {
+        var options = new InferenceOptions { ModelsPath = TestPaths.FixtureModels, MaxBatchSize = 4, MaxQueueDelayMs = 1000 };
+        await using var engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
+        var model = engine.Repository.Get("channel-logits");
+        // Large enough that decoding takes a while, so the cancellation lands mid-batch.
+        var images = Enumerable.Range(0, 16).Select(_ => (ReadOnlyMemory<byte>)BigPng.Value).ToList();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(cancelAfterMs));
+
+        try
+        {
+            await engine.PredictBatchAsync(model, images, cancellationToken: cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected for most timings; what matters is the state it leaves.
+        }
+
+        Assert.Equal(0, engine.QueueState(model).Expected);
+        var delayed = engine.QueueState(model).DelayedBatches;
+        await engine.PredictAsync(model, TestImages.Solid(SKColors.Red));
+        Assert.Equal(delayed, engine.QueueState(model).DelayedBatches);
     }
 
     internal sealed class Tolerance(float tolerance) : IEqualityComparer<float>
