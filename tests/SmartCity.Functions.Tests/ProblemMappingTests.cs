@@ -16,6 +16,7 @@ public class ProblemMappingTests
         { new ModelLoadException("m", "model.onnx", "broken"), 503, "model-load-failed", "30" },
         { new InferenceQueueFullException("m/1", TimeSpan.FromSeconds(3)), 503, "queue-full", "3" },
         { new InvalidTensorException("bad shape"), 400, "invalid-tensor", null },
+        { new NonFiniteOutputException("m/1"), 422, "non-finite-output", null },
         { new EmptyImageException(), 400, "empty-image", null },
         { new UnsupportedImageFormatException(), 400, "unsupported-format", null },
         { new CorruptImageException("truncated"), 400, "corrupt-image", null },

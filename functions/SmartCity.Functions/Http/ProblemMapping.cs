@@ -43,6 +43,7 @@ public static class ProblemMapping
         // The model and the engine
         ["model-not-found"] = new(404, "The model or version does not exist."),
         ["invalid-tensor"] = new(400, "The tensor does not fit the model."),
+        ["non-finite-output"] = new(422, "The model's output for this input is not a finite number."),
         ["queue-full"] = new(503, "The server is busy."),
         ["model-load-failed"] = new(503, "The model cannot be served.", ModelRetryAfter),
         ["invalid-manifest"] = new(503, "The model cannot be served.", ModelRetryAfter),

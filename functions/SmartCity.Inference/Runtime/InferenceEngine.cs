@@ -176,6 +176,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
                 ? pipeline.Batcher.SubmitAsync(request, TimeSpan.FromMilliseconds(Options.MaxQueueWaitMs), cancellationToken)
                 : pipeline.Batcher.SubmitAsync(request, cancellationToken);
             var response = await pending.ConfigureAwait(false);
+            EnsureFinite(pipeline, response);
             var postStarted = Stopwatch.GetTimestamp();
             var heads = new HeadPrediction[response.Heads.Length];
             for (var h = 0; h < heads.Length; h++)
@@ -228,12 +229,19 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             throw new InvalidTensorException($"Input '{pipeline.InputName}' of '{model.Id}' has shape [-1,{string.Join(",", expected.Skip(1))}]; got [{string.Join(",", shape)}].");
         }
 
-        var itemLength = pipeline.ItemLength;
-        if (data.Length != shape[0] * itemLength)
+        // Checked: [1152921504606846977,3,4,4] times 48 values per item wraps around to 48.
+        if (!TensorShape.TryGetElementCount(shape, out var needed) || needed != data.Length)
         {
-            throw new InvalidTensorException($"Input '{pipeline.InputName}' has shape [{string.Join(",", shape)}], which needs {shape[0] * itemLength} values; got {data.Length}.");
+            var needs = needed > 0 ? $"which needs {needed} values" : "whose element count does not fit a 64-bit integer";
+            throw new InvalidTensorException($"Input '{pipeline.InputName}' has shape [{string.Join(",", shape)}], {needs}; got {data.Length}.");
         }
 
+        if (!TensorShape.AllFinite(data.Span))
+        {
+            throw new InvalidTensorException($"Input '{pipeline.InputName}' holds a value that is not a finite number (NaN or infinity).");
+        }
+
+        var itemLength = pipeline.ItemLength;
         var count = (int)shape[0];
         var tasks = new Task<TensorResponse>[count];
         for (var i = 0; i < count; i++)
@@ -243,7 +251,27 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         }
 
         var responses = await Task.WhenAll(tasks).ConfigureAwait(false);
+        foreach (var response in responses)
+        {
+            EnsureFinite(pipeline, response);
+        }
+
         return [.. responses.Select(r => r.Values)];
+    }
+
+    /// <summary>
+    /// NaN or infinity is never answered: no JSON can carry it, and no caller can use it. It comes
+    /// from the model's arithmetic overflowing (an input far outside its range) or a broken model.
+    /// </summary>
+    private static void EnsureFinite(ModelPipeline pipeline, TensorResponse response)
+    {
+        foreach (var head in response.Heads)
+        {
+            if (!TensorShape.AllFinite(head))
+            {
+                throw new NonFiniteOutputException(pipeline.Model.Id);
+            }
+        }
     }
 
     /// <summary>The served input and output of a model version (loads it, and warms a ZipMap model to learn its labels).</summary>

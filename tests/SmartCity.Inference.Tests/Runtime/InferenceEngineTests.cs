@@ -168,6 +168,29 @@ public sealed class InferenceEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tensor_shape_whose_element_count_overflows_is_refused()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        // 1152921504606846977 * 48 wraps around to 48: the 48 values sent.
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, new float[48], [1152921504606846977, 3, 4, 4]));
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, new float[48], [(1L << 32) + 1, 3, 4, 4]));
+    }
+
+    [Fact]
+    public async Task A_tensor_whose_output_is_not_finite_is_refused_naming_the_model()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        var data = new float[48];
+        Array.Fill(data, 3e38f);
+        var error = await Assert.ThrowsAsync<NonFiniteOutputException>(() => _fixtures.InferTensorAsync(model, data, [1, 3, 4, 4]));
+        Assert.Contains("channel-logits", error.Message, StringComparison.Ordinal);
+
+        var nonFinite = data.ToArray();
+        nonFinite[5] = float.PositiveInfinity;
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, nonFinite, [1, 3, 4, 4]));
+    }
+
+    [Fact]
     public async Task A_corrupt_model_file_fails_to_load_naming_the_file()
     {
         var root = Path.Combine(Path.GetTempPath(), "smartcity-corrupt-" + Guid.NewGuid().ToString("N"));

@@ -151,9 +151,14 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
 
     private static float[] ReadFloats(RequestInput input, long[] shape)
     {
+        // Checked: [1152921504606846977,3,4,4] wraps around to 48 elements in 64-bit arithmetic.
+        if (!TensorShape.TryGetElementCount(shape, out var expected))
+        {
+            throw Invalid($"Input '{input.Name}' has shape [{string.Join(",", shape)}], whose element count does not fit a 64-bit integer.");
+        }
+
         var elements = new List<JsonElement>();
         Flatten(input.Data, elements);
-        var expected = shape.Aggregate(1L, (a, d) => a * d);
         if (elements.Count != expected)
         {
             throw Invalid($"Input '{input.Name}' has shape [{string.Join(",", shape)}], which needs {expected} values; got {elements.Count}.");
@@ -162,9 +167,10 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         var values = new float[elements.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            if (elements[i].ValueKind != JsonValueKind.Number || !elements[i].TryGetSingle(out values[i]))
+            // TryGetSingle reads 1e39 as infinity: a value no model can use and no answer can carry.
+            if (elements[i].ValueKind != JsonValueKind.Number || !elements[i].TryGetSingle(out values[i]) || !float.IsFinite(values[i]))
             {
-                throw Invalid($"Input '{input.Name}' is {Fp32}, but value {i} is not a number.");
+                throw Invalid($"Input '{input.Name}' is {Fp32}, but value {i} is not a finite 32-bit number.");
             }
         }
 
