@@ -52,17 +52,19 @@ public static class ProblemMapping
     public static IActionResult? ToResult(Exception exception, HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Find(exception) is not { } failure)
+        if (FailureOf(exception) is not { } failure)
         {
             return null;
         }
 
         var type = Types.GetValueOrDefault(failure.Code, Unlisted);
         var retryAfter = failure.RetryAfter ?? type.RetryAfter;
+        // The public message: what failed, without server paths or ONNX Runtime's messages (those are logged).
+        var detail = failure.PublicMessage;
         return IsOpenInferenceProtocol(request)
-            ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(failure.Detail), ApiJsonContext.Default.OpenInferenceError, type.Status, "application/json", retryAfter)
+            ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(detail), ApiJsonContext.Default.OpenInferenceError, type.Status, "application/json", retryAfter)
             : new JsonBodyResult<ProblemDetailsBody>(
-                new ProblemDetailsBody(TypePrefix + failure.Code, type.Title, type.Status, failure.Detail, request.Path.Value),
+                new ProblemDetailsBody(TypePrefix + failure.Code, type.Title, type.Status, detail, request.Path.Value),
                 ApiJsonContext.Default.ProblemDetailsBody,
                 type.Status,
                 "application/problem+json",
@@ -70,7 +72,7 @@ public static class ProblemMapping
     }
 
     /// <summary>The code of the failure an exception reports, or null when it is not the caller's doing.</summary>
-    public static string? CodeOf(Exception exception) => Find(exception)?.Code;
+    public static string? CodeOf(Exception exception) => FailureOf(exception)?.Code;
 
     public static bool IsOpenInferenceProtocol(HttpRequest request) =>
         request.Path.StartsWithSegments("/api/v2", StringComparison.OrdinalIgnoreCase);
@@ -80,13 +82,13 @@ public static class ProblemMapping
     /// function threw may reach the middleware wrapped (an <see cref="AggregateException"/>, a
     /// <see cref="System.Reflection.TargetInvocationException"/>), so no wrapper type is named.
     /// </summary>
-    private static (string Code, string Detail, TimeSpan? RetryAfter)? Find(Exception? exception)
+    public static InferenceException? FailureOf(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is InferenceException failure)
             {
-                return (failure.Code, failure.Message, failure.RetryAfter);
+                return failure;
             }
         }
 

@@ -64,21 +64,23 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     private async Task WarmUpConfiguredAsync(CancellationToken cancellationToken)
     {
-        try
+        foreach (var name in Options.WarmUpModelNames)
         {
-            foreach (var name in Options.WarmUpModelNames)
+            _notReadyReason = $"Loading model '{name}'.";
+            try
             {
-                _notReadyReason = $"Loading model '{name}'.";
                 await WarmUpAsync(Repository.Get(name), cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is InferenceException or OperationCanceledException)
+            {
+                // Readiness is answered anonymously: it says what failed; paths and ONNX Runtime's messages go to the log.
+                _notReadyReason = ex is OperationCanceledException ? "The warm-up was cancelled." : $"Model '{name}' failed to load.";
+                LogWarmUpFailed(_logger, name, ex);
+                return;
+            }
+        }
 
-            _notReadyReason = null;
-        }
-        catch (Exception ex) when (ex is InferenceException or OperationCanceledException)
-        {
-            _notReadyReason = $"Warm-up failed: {ex.Message}";
-            LogWarmUpFailed(_logger, ex);
-        }
+        _notReadyReason = null;
     }
 
     /// <summary>Loads a model version's sessions and runs one item through them.</summary>
@@ -362,6 +364,6 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up {Model} in {Milliseconds:F0} ms")]
     private static partial void LogWarmedUp(ILogger logger, string model, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Model warm-up failed")]
-    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Warm-up of model {Model} failed")]
+    private static partial void LogWarmUpFailed(ILogger logger, string model, Exception exception);
 }
