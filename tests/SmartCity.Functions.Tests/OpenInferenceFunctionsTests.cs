@@ -317,6 +317,26 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_BYTES_input_with_more_images_than_the_limit_is_a_413_before_any_is_decoded()
+    {
+        var bad = Convert.ToBase64String(TestSupport.CorruptPng());
+        var data = string.Join(",", Enumerable.Repeat($"\"{bad}\"", 33));
+        var response = await Infer($$"""{"inputs":[{"name":"pixels","shape":[33],"datatype":"BYTES","data":[{{data}}]}]}""");
+
+        Assert.Equal(413, response.Status);
+        Assert.Contains("Http:MaxImagesPerRequest", response.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_FP32_input_with_more_items_than_the_limit_is_a_413()
+    {
+        var response = await Infer($$"""{"inputs":[{"name":"pixels","shape":[33,3,4,4],"datatype":"FP32","data":{{JsonSerializer.Serialize(new float[33 * 48])}}}]}""");
+
+        Assert.Equal(413, response.Status);
+        Assert.Contains("limit of 32", response.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_corrupt_image_in_a_BYTES_input_is_a_400_error_naming_the_element()
     {
         var good = Convert.ToBase64String(TestSupport.Solid(SKColors.Red));

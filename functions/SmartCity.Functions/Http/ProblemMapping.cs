@@ -31,6 +31,7 @@ public static class ProblemMapping
         ["bad-base64"] = new(400, "The request is malformed."),
         ["invalid-inference-request"] = new(400, "The request is malformed."),
         ["payload-too-large"] = new(413, "The request body is too large."),
+        ["too-many-images"] = new(413, "The request has too many images."),
         ["unsupported-media-type"] = new(415, "The content type is not supported."),
         ["not-ready"] = new(503, "The server is not ready."),
 
