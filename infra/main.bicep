@@ -137,6 +137,11 @@ param inferenceMaxQueueLength int = 256
 @maxValue(26214400)
 param httpMaxBodyBytes int = 10485760
 
+@description('Most images (or tensor items) in one request (Http__MaxImagesPerRequest); more are a 413 before any is decoded. At most inferenceMaxQueueLength.')
+@minValue(1)
+@maxValue(1024)
+param httpMaxImagesPerRequest int = 32
+
 // ---------------------------------------------------------------------------
 // Security: Entra ID (Easy Auth) and network restrictions (see docs-security.md)
 // ---------------------------------------------------------------------------
@@ -195,6 +200,7 @@ var appSettings appSettingsType = {
   inferenceMaxQueueLength: inferenceMaxQueueLength
   inferenceWarmUpModels: warmUpModels
   httpMaxBodyBytes: httpMaxBodyBytes
+  httpMaxImagesPerRequest: httpMaxImagesPerRequest
   easyAuthEnabled: entraAuthEnabled
 }
 

@@ -198,6 +198,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
+    Http__MaxImagesPerRequest: string(settings.httpMaxImagesPerRequest)
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
   }
 }

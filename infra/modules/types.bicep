@@ -83,6 +83,11 @@ type appSettingsType = {
   @maxValue(26214400)
   httpMaxBodyBytes: int
 
+  @description('Most images (or tensor items) in one request; more are a 413 before any is decoded; at most Inference__MaxQueueLength (Http__MaxImagesPerRequest).')
+  @minValue(1)
+  @maxValue(1024)
+  httpMaxImagesPerRequest: int
+
   @description('App Service authentication (Easy Auth) with Entra ID is on, so the app trusts X-MS-CLIENT-PRINCIPAL and the camera routes require the Cameras.Read role (EasyAuth__Enabled).')
   easyAuthEnabled: bool
 }
