@@ -75,6 +75,11 @@ type appSettingsType = {
   @maxValue(100000)
   inferenceMaxQueueLength: int
 
+  @description('Most full-size image decodes at once (PNG, progressive JPEG over a megapixel); 0 means one per processor (Inference__MaxFullSizeDecodes).')
+  @minValue(0)
+  @maxValue(256)
+  inferenceMaxFullSizeDecodes: int
+
   @description('Comma-separated models loaded and run once at start; readiness waits for them (Inference__WarmUpModels).')
   inferenceWarmUpModels: string
 

@@ -34,7 +34,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     {
         Repository = repository;
         Options = options;
-        Preprocessor = new ImagePreprocessor(options.MaxPixels, options.ScaledDecode);
+        Preprocessor = new ImagePreprocessor(options.MaxPixels, options.ScaledDecode, options.MaxFullSizeDecodes);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         if (options.WarmUpModelNames.Count == 0)
         {
@@ -166,7 +166,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             Task<TensorResponse> pending;
             try
             {
-                preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions);
+                preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions, cancellationToken);
             }
             finally
             {
@@ -356,6 +356,8 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         {
             session.Value.Dispose();
         }
+
+        Preprocessor.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded ONNX session for {Model} in {Milliseconds:F0} ms")]
