@@ -130,12 +130,22 @@ param inferenceMaxQueueDelayMs int = 4
 @maxValue(100000)
 param inferenceMaxQueueLength int = 256
 
+@description('Most full-size image decodes at once (Inference__MaxFullSizeDecodes): images that cannot be decoded at the model\'s size (PNG, progressive JPEG) over a megapixel; 0 means one per processor.')
+@minValue(0)
+@maxValue(256)
+param inferenceMaxFullSizeDecodes int = 0
+
 // The Functions host answers 500 to bodies over about 30 MB before the worker sees them,
 // so the app's own limit (which answers 413) must stay below that.
 @description('Largest HTTP request body in bytes (Http__MaxBodyBytes); 1 KiB to 25 MiB, below the host\'s own limit.')
 @minValue(1024)
 @maxValue(26214400)
 param httpMaxBodyBytes int = 10485760
+
+@description('Most images (or tensor items) in one request (Http__MaxImagesPerRequest); more are a 413 before any is decoded. At most inferenceMaxQueueLength.')
+@minValue(1)
+@maxValue(1024)
+param httpMaxImagesPerRequest int = 32
 
 // ---------------------------------------------------------------------------
 // Security: Entra ID (Easy Auth) and network restrictions (see docs-security.md)
@@ -193,8 +203,10 @@ var appSettings appSettingsType = {
   inferenceMaxBatchSize: inferenceMaxBatchSize
   inferenceMaxQueueDelayMs: inferenceMaxQueueDelayMs
   inferenceMaxQueueLength: inferenceMaxQueueLength
+  inferenceMaxFullSizeDecodes: inferenceMaxFullSizeDecodes
   inferenceWarmUpModels: warmUpModels
   httpMaxBodyBytes: httpMaxBodyBytes
+  httpMaxImagesPerRequest: httpMaxImagesPerRequest
   easyAuthEnabled: entraAuthEnabled
 }
 

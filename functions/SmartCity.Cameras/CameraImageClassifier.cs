@@ -137,7 +137,7 @@ public sealed partial class CameraImageClassifier
         }
 
         var tasks = models
-            .Select(model => _engine.PredictAsync(model, null, image, _options.TopLabels, 0f, cancellationToken))
+            .Select(model => _engine.PredictAsync(model, null, image, _options.TopLabels, 0f, QueueAdmission.WaitForCapacity, cancellationToken))
             .ToArray();
         try
         {

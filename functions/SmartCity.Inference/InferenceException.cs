@@ -11,6 +11,13 @@ public abstract class InferenceException(string code, string message, Exception?
     /// <summary>A stable, machine-readable reason such as <c>corrupt-image</c>.</summary>
     public string Code { get; } = code;
 
+    /// <summary>
+    /// What a remote caller may be told: the message without server internals (file paths, ONNX
+    /// Runtime's own messages). Usually the message itself; failures on the server's side say only
+    /// what failed, and their <see cref="Exception.Message"/> goes to the log.
+    /// </summary>
+    public virtual string PublicMessage => Message;
+
     /// <summary>How long to wait before trying again, when waiting can help; null otherwise.</summary>
     public virtual TimeSpan? RetryAfter => null;
 }

@@ -31,11 +31,27 @@ public sealed class InferenceOptions
     [SettingRange(1, 100_000, ErrorMessage = "Inference:MaxQueueLength must be between {1} and {2}.")]
     public int MaxQueueLength { get; set; } = 256;
 
+    /// <summary>
+    /// Longest a background caller (the camera pipeline) waits for room in a full queue before it
+    /// fails (and the host retries it). HTTP callers never wait: they get a 503 at once.
+    /// </summary>
+    [SettingRange(0, 600_000, ErrorMessage = "Inference:MaxQueueWaitMs must be between {1} and {2}.")]
+    public int MaxQueueWaitMs { get; set; } = 30_000;
+
     /// <summary>Comma-separated models loaded and warmed in the background at start; readiness waits for them.</summary>
     [RegularExpression(@"^\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?$", ErrorMessage = "Inference:WarmUpModels must be a comma-separated list of model names.")]
     public string WarmUpModels { get; set; } = string.Empty;
 
-    /// <summary>Decode JPEGs at the smallest codec scale that covers the model input. Turn off only to measure.</summary>
+    /// <summary>
+    /// Most full-size image decodes at once (default 0: one per processor). An image that cannot
+    /// be decoded at the size the model needs (PNG, or a progressive JPEG, over a megapixel) takes
+    /// memory in proportion to its pixels (up to 4 bytes each, 160 MB at 40 megapixels) while it
+    /// is decoded; more such images wait for a place.
+    /// </summary>
+    [SettingRange(0, 256, ErrorMessage = "Inference:MaxFullSizeDecodes must be between {1} and {2}.")]
+    public int MaxFullSizeDecodes { get; set; }
+
+    /// <summary>Decode every image at the smallest size that covers the model input. Turn off only to measure.</summary>
     public bool ScaledDecode { get; set; } = true;
 
     /// <summary>Folder where ONNX Runtime's optimised models are cached between starts; empty turns the cache off.</summary>

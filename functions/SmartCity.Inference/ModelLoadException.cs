@@ -7,4 +7,7 @@ public sealed class ModelLoadException(string model, string file, string problem
     public string Model { get; } = model;
 
     public string File { get; } = file;
+
+    /// <summary>No path and no ONNX Runtime message: those are for the log.</summary>
+    public override string PublicMessage => $"Model '{Model}' failed to load.";
 }

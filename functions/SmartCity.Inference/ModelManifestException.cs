@@ -9,4 +9,7 @@ public sealed class ModelManifestException(string model, string file, string fie
     public string File { get; } = file;
 
     public string Field { get; } = field;
+
+    /// <summary>No path: the file and the field are for the log.</summary>
+    public override string PublicMessage => $"Model '{Model}' has an invalid manifest.";
 }

@@ -196,8 +196,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Inference__MaxBatchSize: string(settings.inferenceMaxBatchSize)
     Inference__MaxQueueDelayMs: string(settings.inferenceMaxQueueDelayMs)
     Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
+    Inference__MaxFullSizeDecodes: string(settings.inferenceMaxFullSizeDecodes)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
+    Http__MaxImagesPerRequest: string(settings.httpMaxImagesPerRequest)
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
   }
 }

@@ -75,6 +75,11 @@ type appSettingsType = {
   @maxValue(100000)
   inferenceMaxQueueLength: int
 
+  @description('Most full-size image decodes at once (PNG, progressive JPEG over a megapixel); 0 means one per processor (Inference__MaxFullSizeDecodes).')
+  @minValue(0)
+  @maxValue(256)
+  inferenceMaxFullSizeDecodes: int
+
   @description('Comma-separated models loaded and run once at start; readiness waits for them (Inference__WarmUpModels).')
   inferenceWarmUpModels: string
 
@@ -82,6 +87,11 @@ type appSettingsType = {
   @minValue(1024)
   @maxValue(26214400)
   httpMaxBodyBytes: int
+
+  @description('Most images (or tensor items) in one request; more are a 413 before any is decoded; at most Inference__MaxQueueLength (Http__MaxImagesPerRequest).')
+  @minValue(1)
+  @maxValue(1024)
+  httpMaxImagesPerRequest: int
 
   @description('App Service authentication (Easy Auth) with Entra ID is on, so the app trusts X-MS-CLIENT-PRINCIPAL and the camera routes require the Cameras.Read role (EasyAuth__Enabled).')
   easyAuthEnabled: bool

@@ -1,5 +1,7 @@
 using SkiaSharp;
 using SmartCity.Functions.Http;
+using SmartCity.Inference;
+using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 using static SmartCity.Functions.Tests.HttpTestHost;
 
@@ -113,5 +115,36 @@ public sealed class ModelAndHealthFunctionsTests : IAsyncLifetime
         var afterResponse = await InvokeAsync(after, () => health.HealthReady(after.Request));
         Assert.Equal(200, afterResponse.Status);
         Assert.Equal("ready", afterResponse.Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Readiness_after_a_failed_warm_up_names_the_model_but_no_server_path_or_runtime_message()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "smartcity-ready-" + Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(root, "bad", "1");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            File.Copy(Path.Combine(TestPaths.FixtureModels, "channel-embedding", "1", "model.json"), Path.Combine(directory, "model.json"));
+            File.WriteAllText(Path.Combine(directory, "model.onnx"), "not an onnx file");
+            var options = new InferenceOptions { ModelsPath = root, WarmUpModels = "bad" };
+            var log = new RecordingLogger<InferenceEngine>();
+            await using var engine = new InferenceEngine(new ModelRepository(root), options, log);
+            await engine.StartWarmUp();
+
+            var context = Request("GET", "/api/health/ready");
+            var response = await InvokeAsync(context, () => new HealthFunctions(engine).HealthReady(context.Request));
+
+            Assert.Equal(503, response.Status);
+            Assert.Equal("Model 'bad' failed to load.", response.Json.GetProperty("detail").GetString());
+            Assert.DoesNotContain(root, response.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("onnx", response.Body, StringComparison.OrdinalIgnoreCase);
+            // The details are for the operator, in the log.
+            Assert.Contains(log.Entries, e => e.Contains(Path.Combine(directory, "model.onnx"), StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }

@@ -273,6 +273,70 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_shape_whose_element_count_overflows_is_a_400_not_an_answer()
+    {
+        // 1152921504606846977 * 48 wraps around to 48 in 64-bit arithmetic: exactly the values sent.
+        var json = $$"""{"inputs":[{"name":"pixels","shape":[1152921504606846977,3,4,4],"datatype":"FP32","data":{{JsonSerializer.Serialize(new float[48])}}}]}""";
+        var response = await Infer(json);
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains("1152921504606846977", response.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1e39")]
+    [InlineData("-1e39")]
+    public async Task An_FP32_value_out_of_the_float_range_is_a_400(string value)
+    {
+        var values = string.Join(",", Enumerable.Repeat("0", 47).Prepend(value));
+        var response = await Infer($$"""{"inputs":[{"name":"pixels","shape":[1,3,4,4],"datatype":"FP32","data":[{{values}}]}]}""");
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains("value 0", response.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_NaN_literal_in_FP32_data_is_a_400()
+    {
+        var values = string.Join(",", Enumerable.Repeat("0", 47).Prepend("NaN"));
+        var response = await Infer($$"""{"inputs":[{"name":"pixels","shape":[1,3,4,4],"datatype":"FP32","data":[{{values}}]}]}""");
+
+        Assert.Equal(400, response.Status);
+    }
+
+    [Fact]
+    public async Task Finite_inputs_whose_output_is_not_finite_are_a_422_error_not_a_crash()
+    {
+        // 3e38 is a valid float, but the model's arithmetic overflows: its softmax is NaN.
+        var data = new float[48];
+        Array.Fill(data, 3e38f);
+        var response = await Infer($$"""{"inputs":[{"name":"pixels","shape":[1,3,4,4],"datatype":"FP32","data":{{JsonSerializer.Serialize(data)}}}]}""");
+
+        Assert.Equal(422, response.Status);
+        Assert.Contains("not a finite number", response.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_BYTES_input_with_more_images_than_the_limit_is_a_413_before_any_is_decoded()
+    {
+        var bad = Convert.ToBase64String(TestSupport.CorruptPng());
+        var data = string.Join(",", Enumerable.Repeat($"\"{bad}\"", 33));
+        var response = await Infer($$"""{"inputs":[{"name":"pixels","shape":[33],"datatype":"BYTES","data":[{{data}}]}]}""");
+
+        Assert.Equal(413, response.Status);
+        Assert.Contains("Http:MaxImagesPerRequest", response.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_FP32_input_with_more_items_than_the_limit_is_a_413()
+    {
+        var response = await Infer($$"""{"inputs":[{"name":"pixels","shape":[33,3,4,4],"datatype":"FP32","data":{{JsonSerializer.Serialize(new float[33 * 48])}}}]}""");
+
+        Assert.Equal(413, response.Status);
+        Assert.Contains("limit of 32", response.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_corrupt_image_in_a_BYTES_input_is_a_400_error_naming_the_element()
     {
         var good = Convert.ToBase64String(TestSupport.Solid(SKColors.Red));

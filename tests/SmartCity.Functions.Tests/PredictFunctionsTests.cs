@@ -207,6 +207,44 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Predict_returns_413_for_more_images_than_the_limit_before_decoding_any()
+    {
+        // 3,000 tiny images, the first one corrupt: had any been decoded, the answer would be a 400 naming it.
+        var parts = Enumerable.Range(0, 3000).Select(i => ($"{i}.png", i == 0 ? TestSupport.CorruptPng() : TestSupport.Solid(SKColors.Red))).ToArray();
+        var (body, contentType) = await TestSupport.Multipart(parts);
+        var context = Request("POST", "/api/models/channel-logits/predict", body, contentType);
+        var response = await InvokeAsync(context, () => _functions.Predict(context.Request, "channel-logits"));
+
+        Assert.Equal(413, response.Status);
+        Assert.Equal("urn:smartcity:problem:too-many-images", response.Json.GetProperty("type").GetString());
+        var detail = response.Json.GetProperty("detail").GetString();
+        Assert.Contains("32", detail, StringComparison.Ordinal);
+        Assert.Contains("Http:MaxImagesPerRequest", detail, StringComparison.Ordinal);
+        Assert.Equal(0, _engine.QueueState(_engine.Repository.Get("channel-logits")).Expected);
+    }
+
+    [Theory]
+    [InlineData(3, 200)]
+    [InlineData(4, 413)]
+    public async Task The_image_limit_applies_to_json_bodies_and_allows_exactly_the_limit(int images, int status)
+    {
+        var functions = new PredictFunctions(new PredictHandler(_engine, TestSupport.HttpOptions(maxImagesPerRequest: 3)));
+        var entries = Enumerable.Range(0, images).Select(i => $$"""{"data":"{{Convert.ToBase64String(i == 0 && status == 413 ? TestSupport.CorruptPng() : TestSupport.Solid(SKColors.Blue))}}"}""");
+        var context = Json("POST", "/api/models/channel-logits/predict", $$"""{"images":[{{string.Join(",", entries)}}]}""");
+        var response = await InvokeAsync(context, () => functions.Predict(context.Request, "channel-logits"));
+
+        Assert.Equal(status, response.Status);
+        if (status == 413)
+        {
+            Assert.Contains("limit of 3", response.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(3, response.Json.GetProperty("images").GetArrayLength());
+        }
+    }
+
+    [Fact]
     public async Task Predict_returns_415_for_a_text_body()
     {
         var context = Request("POST", "/api/models/channel-logits/predict", Encoding.UTF8.GetBytes("hello"), "text/plain");

@@ -16,6 +16,7 @@ public class ProblemMappingTests
         { new ModelLoadException("m", "model.onnx", "broken"), 503, "model-load-failed", "30" },
         { new InferenceQueueFullException("m/1", TimeSpan.FromSeconds(3)), 503, "queue-full", "3" },
         { new InvalidTensorException("bad shape"), 400, "invalid-tensor", null },
+        { new NonFiniteOutputException("m/1"), 422, "non-finite-output", null },
         { new EmptyImageException(), 400, "empty-image", null },
         { new UnsupportedImageFormatException(), 400, "unsupported-format", null },
         { new CorruptImageException("truncated"), 400, "corrupt-image", null },
@@ -39,7 +40,7 @@ public class ProblemMappingTests
 
         Assert.Equal(status, response.Status);
         Assert.Equal(ProblemMapping.TypePrefix + code, response.Json.GetProperty("type").GetString());
-        Assert.Equal(failure.Message, response.Json.GetProperty("detail").GetString());
+        Assert.Equal(((InferenceException)failure).PublicMessage, response.Json.GetProperty("detail").GetString());
         Assert.Equal(retryAfter ?? string.Empty, response.Headers.RetryAfter.ToString());
     }
 
@@ -53,7 +54,7 @@ public class ProblemMappingTests
         var response = await InvokeAsync(context, () => Task.FromException<Microsoft.AspNetCore.Mvc.IActionResult>(failure));
 
         Assert.Equal(status, response.Status);
-        Assert.Equal(failure.Message, response.Json.GetProperty("error").GetString());
+        Assert.Equal(((InferenceException)failure).PublicMessage, response.Json.GetProperty("error").GetString());
     }
 
     public static TheoryData<Exception> Wrapped()
@@ -77,6 +78,34 @@ public class ProblemMappingTests
         Assert.Equal(404, response.Status);
         Assert.Equal("urn:smartcity:problem:model-not-found", response.Json.GetProperty("type").GetString());
         Assert.Equal("Model 'nope' does not exist.", response.Json.GetProperty("detail").GetString());
+    }
+
+    public static TheoryData<Exception, string> ServerSideFailures() => new()
+    {
+        { new ModelLoadException("m/1", "/home/site/wwwroot/models/m/1/model.onnx", "[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : Load model failed"), "Model 'm/1' failed to load." },
+        { new ModelManifestException("m", "/home/site/wwwroot/models/m/1/model.json", "input", "declares shape [1,3,4,4] but '/x/model.onnx' takes [1,3,8,8]."), "Model 'm' has an invalid manifest." },
+    };
+
+    [Theory]
+    [MemberData(nameof(ServerSideFailures))]
+    public async Task A_server_side_failure_says_what_failed_in_general_and_logs_the_details(Exception failure, string detail)
+    {
+        foreach (var path in new[] { "/api/models/m/predict", "/api/v2/models/m/ready" })
+        {
+            var context = Request("GET", path);
+            var log = new RecordingLogger<ProblemDetailsMiddleware>();
+            var result = ProblemDetailsMiddleware.Map(failure, context.Request, log);
+            await result.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, new Microsoft.AspNetCore.Routing.RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+            context.Response.Body.Position = 0;
+            var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
+
+            Assert.Equal(503, context.Response.StatusCode);
+            var json = System.Text.Json.JsonDocument.Parse(body).RootElement;
+            Assert.Equal(detail, (json.TryGetProperty("detail", out var problem) ? problem : json.GetProperty("error")).GetString());
+            Assert.DoesNotContain("/home/site", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("ONNXRuntimeError", body, StringComparison.Ordinal);
+            Assert.Contains(log.Entries, e => e.Contains("/home/site/wwwroot/models/m/1/", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

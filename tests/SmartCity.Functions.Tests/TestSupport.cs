@@ -25,8 +25,8 @@ internal static class TestSupport
         return new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
     }
 
-    public static IOptions<HttpApiOptions> HttpOptions(long maxBodyBytes = 10 * 1024 * 1024) =>
-        Options.Create(new HttpApiOptions { MaxBodyBytes = maxBodyBytes });
+    public static IOptions<HttpApiOptions> HttpOptions(long maxBodyBytes = 10 * 1024 * 1024, int maxImagesPerRequest = 32) =>
+        Options.Create(new HttpApiOptions { MaxBodyBytes = maxBodyBytes, MaxImagesPerRequest = maxImagesPerRequest });
 
     public static byte[] Solid(SKColor color, int size = 4)
     {

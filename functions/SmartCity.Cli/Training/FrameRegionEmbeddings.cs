@@ -98,7 +98,7 @@ internal sealed class FrameRegionEmbeddings
         {
             var bytes = await File.ReadAllBytesAsync(frames[i].File, ct);
             var tensor = new float[regions.Length * format.Length];
-            engine.Preprocessor.Preprocess(bytes, format, tensor, regions);
+            engine.Preprocessor.Preprocess(bytes, format, tensor, regions, ct);
             result[i] = await engine.InferTensorAsync(backbone, tensor, [regions.Length, 3, format.Height, format.Width], ct);
             frameDone();
         });

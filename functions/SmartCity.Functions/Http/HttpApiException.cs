@@ -18,6 +18,10 @@ public sealed class HttpApiException(string code, string detail, TimeSpan? retry
     public static HttpApiException PayloadTooLarge(long limit) =>
         new("payload-too-large", $"The body is over the limit of {limit} bytes (setting Http:MaxBodyBytes).");
 
+    /// <summary>More images (or tensor items) than <see cref="HttpApiOptions.MaxImagesPerRequest"/>; <paramref name="count"/> when known.</summary>
+    public static HttpApiException TooManyImages(int limit, long? count = null) =>
+        new("too-many-images", $"The request has {(count is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "more")} images, over the limit of {limit} per request (setting Http:MaxImagesPerRequest); send them in several requests.");
+
     public static HttpApiException InvalidQuery(string parameter, string detail) =>
         new("invalid-query", $"Query parameter '{parameter}' {detail}");
 

@@ -11,8 +11,7 @@ public static class HttpApiExtensions
     /// <summary>HTTP API settings (validated at start), the request/response mappers the functions call, and the error middleware.</summary>
     public static IHostApplicationBuilder AddHttpApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HttpApiOptions>().BindConfiguration(HttpApiOptions.Section).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpApiOptions>, HttpApiOptionsValidator>());
+        builder.Services.AddHttpApiOptions();
         builder.Services.AddSingleton<PredictHandler>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<OpenInference.OpenInferenceHandler>();
@@ -22,5 +21,17 @@ public static class HttpApiExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// <see cref="HttpApiOptions"/> bound from <c>Http</c> and validated at start, against its own
+    /// limits and the engine's queue length; a failure names the key.
+    /// </summary>
+    public static IServiceCollection AddHttpApiOptions(this IServiceCollection services)
+    {
+        services.AddOptions<HttpApiOptions>().BindConfiguration(HttpApiOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpApiOptions>, HttpApiOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpApiOptions>, HttpApiLimitsValidation>());
+        return services;
     }
 }

@@ -13,4 +13,12 @@ public sealed class HttpApiOptions
     /// </summary>
     [SettingRange(1024d, 26_214_400d, ErrorMessage = "Http:MaxBodyBytes must be between {1} and {2}.")]
     public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Most images (or tensor items) one request may carry (default 32); more are refused with a
+    /// 413 before any is decoded. Each one takes a place in the model's queue, which every caller
+    /// shares: a request larger than the queue could never be answered, and a large one crowds out others.
+    /// </summary>
+    [SettingRange(1, 1024, ErrorMessage = "Http:MaxImagesPerRequest must be between {1} and {2}.")]
+    public int MaxImagesPerRequest { get; set; } = 32;
 }

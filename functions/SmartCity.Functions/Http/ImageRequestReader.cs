@@ -8,7 +8,8 @@ namespace SmartCity.Functions.Http;
 /// <summary>
 /// Takes the images out of a prediction request: a raw image body, a multipart form with one
 /// or more image parts, or JSON <c>{"images":[{"data":"&lt;base64&gt;"}]}</c>. The body is read
-/// once, up to the configured limit (413 past it); anything else is a 415.
+/// once, up to the configured limit (413 past it); anything else is a 415. More images than
+/// <see cref="HttpApiOptions.MaxImagesPerRequest"/> are a 413, found before any image is decoded.
 /// </summary>
 public static class ImageRequestReader
 {
@@ -19,8 +20,10 @@ public static class ImageRequestReader
         "image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/webp", "image/bmp", "image/x-ms-bmp", "image/gif",
     };
 
-    public static async Task<IReadOnlyList<RequestImage>> ReadAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RequestImage>> ReadAsync(HttpRequest request, HttpApiOptions limits, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(limits);
+        var maxBodyBytes = limits.MaxBodyBytes;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.MediaType.Value is not { } mediaType)
         {
             throw HttpApiException.UnsupportedMediaType(request.ContentType, Accepted);
@@ -41,19 +44,19 @@ public static class ImageRequestReader
             }
 
             var body = await RequestBody.ReadLimitedAsync(request, maxBodyBytes, cancellationToken);
-            return await ReadMultipartAsync(body, boundary, cancellationToken);
+            return await ReadMultipartAsync(body, boundary, limits.MaxImagesPerRequest, cancellationToken);
         }
 
         if (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
             var body = await RequestBody.ReadLimitedAsync(request, maxBodyBytes, cancellationToken);
-            return ReadJson(body);
+            return ReadJson(body, limits.MaxImagesPerRequest);
         }
 
         throw HttpApiException.UnsupportedMediaType(request.ContentType, Accepted);
     }
 
-    private static async Task<IReadOnlyList<RequestImage>> ReadMultipartAsync(ReadOnlyMemory<byte> body, string boundary, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<RequestImage>> ReadMultipartAsync(ReadOnlyMemory<byte> body, string boundary, int maxImages, CancellationToken cancellationToken)
     {
         var images = new List<RequestImage>();
         var stream = new MemoryStream(body.ToArray(), writable: false);
@@ -72,6 +75,11 @@ public static class ImageRequestReader
                     continue; // a plain form field, not an image
                 }
 
+                if (images.Count == maxImages)
+                {
+                    throw HttpApiException.TooManyImages(maxImages);
+                }
+
                 using var part = new MemoryStream();
                 await section.Body.CopyToAsync(part, cancellationToken);
                 images.Add(new RequestImage(string.IsNullOrEmpty(fileName) ? partName : fileName, part.ToArray()));
@@ -87,7 +95,7 @@ public static class ImageRequestReader
             : throw HttpApiException.BadRequest("no-images", "The multipart body has no image part (a part with a file name or an image/* content type).");
     }
 
-    private static RequestImage[] ReadJson(ReadOnlyMemory<byte> body)
+    private static RequestImage[] ReadJson(ReadOnlyMemory<byte> body, int maxImages)
     {
         PredictJsonRequest? request;
         try
@@ -102,6 +110,11 @@ public static class ImageRequestReader
         if (request?.Images is not { Count: > 0 } entries)
         {
             throw HttpApiException.BadRequest("no-images", "The JSON body has no images: expected {\"images\":[{\"data\":\"<base64>\"}]}.");
+        }
+
+        if (entries.Count > maxImages)
+        {
+            throw HttpApiException.TooManyImages(maxImages, entries.Count);
         }
 
         var images = new RequestImage[entries.Count];

@@ -20,7 +20,7 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
     {
         var target = engine.Repository.Get(model, version);
         var (top, threshold) = ReadQuery(request.Query);
-        var images = await ImageRequestReader.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var images = await ImageRequestReader.ReadAsync(request, options.Value, cancellationToken);
         var predictions = await ImageBatch.PredictAsync(engine, target, images, top, threshold, cancellationToken);
         var bodies = new ImagePredictionBody[predictions.Length];
         for (var i = 0; i < predictions.Length; i++)

@@ -8,8 +8,10 @@ namespace SmartCity.Functions.Http;
 
 /// <summary>
 /// Worker middleware for every HTTP function: an exception the caller caused becomes its 4xx
-/// (or 503) answer through <see cref="ProblemMapping"/>; anything else is logged and answered
-/// with a bare 500 problem that reveals nothing. Non-HTTP invocations pass through untouched.
+/// (or 503) answer through <see cref="ProblemMapping"/>, whose detail is the failure's public
+/// message (a model that cannot load is named, its file and ONNX Runtime's message are logged);
+/// anything else is logged and answered with a bare 500 problem that reveals nothing. Non-HTTP
+/// invocations pass through untouched.
 /// </summary>
 public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
 {
@@ -35,8 +37,17 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
         ArgumentNullException.ThrowIfNull(request);
         if (ProblemMapping.ToResult(exception, request) is { } result)
         {
-            var code = ProblemMapping.CodeOf(exception)!;
-            LogRejected(logger, request.Path.Value, code);
+            var failure = ProblemMapping.FailureOf(exception)!;
+            if (failure.PublicMessage == failure.Message)
+            {
+                LogRejected(logger, request.Path.Value, failure.Code);
+            }
+            else
+            {
+                // The answer says only what failed; the operator needs the rest.
+                LogFailedOnTheServer(logger, exception, request.Path.Value, failure.Code);
+            }
+
             return result;
         }
 
@@ -49,6 +60,9 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request to {Path} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string? path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} answered {Reason}: the server cannot serve it")]
+    private static partial void LogFailedOnTheServer(ILogger logger, Exception exception, string? path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request to {Path} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string? path);

@@ -31,6 +31,7 @@ public static class ProblemMapping
         ["bad-base64"] = new(400, "The request is malformed."),
         ["invalid-inference-request"] = new(400, "The request is malformed."),
         ["payload-too-large"] = new(413, "The request body is too large."),
+        ["too-many-images"] = new(413, "The request has too many images."),
         ["unsupported-media-type"] = new(415, "The content type is not supported."),
         ["not-ready"] = new(503, "The server is not ready."),
 
@@ -43,6 +44,7 @@ public static class ProblemMapping
         // The model and the engine
         ["model-not-found"] = new(404, "The model or version does not exist."),
         ["invalid-tensor"] = new(400, "The tensor does not fit the model."),
+        ["non-finite-output"] = new(422, "The model's output for this input is not a finite number."),
         ["queue-full"] = new(503, "The server is busy."),
         ["model-load-failed"] = new(503, "The model cannot be served.", ModelRetryAfter),
         ["invalid-manifest"] = new(503, "The model cannot be served.", ModelRetryAfter),
@@ -51,17 +53,19 @@ public static class ProblemMapping
     public static IActionResult? ToResult(Exception exception, HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Find(exception) is not { } failure)
+        if (FailureOf(exception) is not { } failure)
         {
             return null;
         }
 
         var type = Types.GetValueOrDefault(failure.Code, Unlisted);
         var retryAfter = failure.RetryAfter ?? type.RetryAfter;
+        // The public message: what failed, without server paths or ONNX Runtime's messages (those are logged).
+        var detail = failure.PublicMessage;
         return IsOpenInferenceProtocol(request)
-            ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(failure.Detail), ApiJsonContext.Default.OpenInferenceError, type.Status, "application/json", retryAfter)
+            ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(detail), ApiJsonContext.Default.OpenInferenceError, type.Status, "application/json", retryAfter)
             : new JsonBodyResult<ProblemDetailsBody>(
-                new ProblemDetailsBody(TypePrefix + failure.Code, type.Title, type.Status, failure.Detail, request.Path.Value),
+                new ProblemDetailsBody(TypePrefix + failure.Code, type.Title, type.Status, detail, request.Path.Value),
                 ApiJsonContext.Default.ProblemDetailsBody,
                 type.Status,
                 "application/problem+json",
@@ -69,7 +73,7 @@ public static class ProblemMapping
     }
 
     /// <summary>The code of the failure an exception reports, or null when it is not the caller's doing.</summary>
-    public static string? CodeOf(Exception exception) => Find(exception)?.Code;
+    public static string? CodeOf(Exception exception) => FailureOf(exception)?.Code;
 
     public static bool IsOpenInferenceProtocol(HttpRequest request) =>
         request.Path.StartsWithSegments("/api/v2", StringComparison.OrdinalIgnoreCase);
@@ -79,13 +83,13 @@ public static class ProblemMapping
     /// function threw may reach the middleware wrapped (an <see cref="AggregateException"/>, a
     /// <see cref="System.Reflection.TargetInvocationException"/>), so no wrapper type is named.
     /// </summary>
-    private static (string Code, string Detail, TimeSpan? RetryAfter)? Find(Exception? exception)
+    public static InferenceException? FailureOf(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is InferenceException failure)
             {
-                return (failure.Code, failure.Message, failure.RetryAfter);
+                return failure;
             }
         }
 

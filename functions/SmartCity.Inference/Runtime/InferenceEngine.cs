@@ -34,7 +34,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     {
         Repository = repository;
         Options = options;
-        Preprocessor = new ImagePreprocessor(options.MaxPixels, options.ScaledDecode);
+        Preprocessor = new ImagePreprocessor(options.MaxPixels, options.ScaledDecode, options.MaxFullSizeDecodes);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         if (options.WarmUpModelNames.Count == 0)
         {
@@ -64,21 +64,23 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     private async Task WarmUpConfiguredAsync(CancellationToken cancellationToken)
     {
-        try
+        foreach (var name in Options.WarmUpModelNames)
         {
-            foreach (var name in Options.WarmUpModelNames)
+            _notReadyReason = $"Loading model '{name}'.";
+            try
             {
-                _notReadyReason = $"Loading model '{name}'.";
                 await WarmUpAsync(Repository.Get(name), cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is InferenceException or OperationCanceledException)
+            {
+                // Readiness is answered anonymously: it says what failed; paths and ONNX Runtime's messages go to the log.
+                _notReadyReason = ex is OperationCanceledException ? "The warm-up was cancelled." : $"Model '{name}' failed to load.";
+                LogWarmUpFailed(_logger, name, ex);
+                return;
+            }
+        }
 
-            _notReadyReason = null;
-        }
-        catch (Exception ex) when (ex is InferenceException or OperationCanceledException)
-        {
-            _notReadyReason = $"Warm-up failed: {ex.Message}";
-            LogWarmUpFailed(_logger, ex);
-        }
+        _notReadyReason = null;
     }
 
     /// <summary>Loads a model version's sessions and runs one item through them.</summary>
@@ -95,11 +97,23 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     public Task<Prediction> PredictAsync(string model, string? version, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default) =>
         PredictAsync(Repository.Get(model, version), image, top, threshold, cancellationToken);
 
-    /// <summary>Classifies (or embeds) one encoded image.</summary>
-    public Task<Prediction> PredictAsync(ModelVersion model, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default)
+    /// <summary>Classifies (or embeds) one encoded image; a full queue fails at once (<see cref="QueueAdmission.RefuseWhenFull"/>).</summary>
+    public Task<Prediction> PredictAsync(ModelVersion model, ReadOnlyMemory<byte> image, int top = 5, float threshold = 0f, CancellationToken cancellationToken = default) =>
+        PredictAsync(model, image, top, threshold, QueueAdmission.RefuseWhenFull, cancellationToken);
+
+    /// <summary>
+    /// Classifies (or embeds) one encoded image, as <paramref name="admission"/> says when the
+    /// model's queue is full: background callers (the camera pipeline) wait for room, at most
+    /// <see cref="InferenceOptions.MaxQueueWaitMs"/>, while HTTP callers keep the fast refusal.
+    /// </summary>
+    public Task<Prediction> PredictAsync(string model, string? version, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken = default) =>
+        PredictAsync(Repository.Get(model, version), image, top, threshold, admission, cancellationToken);
+
+    /// <inheritdoc cref="PredictAsync(string, string?, ReadOnlyMemory{byte}, int, float, QueueAdmission, CancellationToken)"/>
+    public Task<Prediction> PredictAsync(ModelVersion model, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken = default)
     {
         var pipeline = GetPipeline(model);
-        return PredictCoreAsync(pipeline, pipeline.Batcher.Expect(), image, top, threshold, cancellationToken);
+        return PredictCoreAsync(pipeline, pipeline.Batcher.Expect(), image, top, threshold, admission, cancellationToken);
     }
 
     /// <summary>
@@ -119,8 +133,8 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             var image = images[i];
             var expectation = expectations[i];
             tasks[i] = i == images.Count - 1
-                ? PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken)
-                : Task.Run(() => PredictCoreAsync(pipeline, expectation, image, top, threshold, cancellationToken), cancellationToken);
+                ? PredictCoreAsync(pipeline, expectation, image, top, threshold, QueueAdmission.RefuseWhenFull, cancellationToken)
+                : Task.Run(() => PredictCoreAsync(pipeline, expectation, image, top, threshold, QueueAdmission.RefuseWhenFull, cancellationToken), cancellationToken);
         }
 
         try
@@ -132,9 +146,18 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             // Task.WhenAll rethrows the first failure in task order: find whose it is.
             throw new ImageInBatchException(Array.FindIndex(tasks, t => ReferenceEquals(t.Exception?.InnerException, problem)), problem);
         }
+        finally
+        {
+            // A task cancelled before it started never withdraws its announcement; a batcher still
+            // expecting it would make every later lone request wait the full queue delay.
+            foreach (var expectation in expectations)
+            {
+                expectation.Dispose();
+            }
+        }
     }
 
-    private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, CancellationToken cancellationToken)
+    private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken)
     {
         var tensor = ArrayPool<float>.Shared.Rent(pipeline.ItemLength);
         try
@@ -143,15 +166,19 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             Task<TensorResponse> pending;
             try
             {
-                preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions);
+                preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions, cancellationToken);
             }
             finally
             {
                 expectation.Dispose();
             }
 
-            pending = pipeline.Batcher.SubmitAsync(new TensorRequest(tensor, Stopwatch.GetTimestamp()), cancellationToken);
+            var request = new TensorRequest(tensor, Stopwatch.GetTimestamp());
+            pending = admission == QueueAdmission.WaitForCapacity
+                ? pipeline.Batcher.SubmitAsync(request, TimeSpan.FromMilliseconds(Options.MaxQueueWaitMs), cancellationToken)
+                : pipeline.Batcher.SubmitAsync(request, cancellationToken);
             var response = await pending.ConfigureAwait(false);
+            EnsureFinite(pipeline, response);
             var postStarted = Stopwatch.GetTimestamp();
             var heads = new HeadPrediction[response.Heads.Length];
             for (var h = 0; h < heads.Length; h++)
@@ -204,12 +231,19 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             throw new InvalidTensorException($"Input '{pipeline.InputName}' of '{model.Id}' has shape [-1,{string.Join(",", expected.Skip(1))}]; got [{string.Join(",", shape)}].");
         }
 
-        var itemLength = pipeline.ItemLength;
-        if (data.Length != shape[0] * itemLength)
+        // Checked: [1152921504606846977,3,4,4] times 48 values per item wraps around to 48.
+        if (!TensorShape.TryGetElementCount(shape, out var needed) || needed != data.Length)
         {
-            throw new InvalidTensorException($"Input '{pipeline.InputName}' has shape [{string.Join(",", shape)}], which needs {shape[0] * itemLength} values; got {data.Length}.");
+            var needs = needed > 0 ? $"which needs {needed} values" : "whose element count does not fit a 64-bit integer";
+            throw new InvalidTensorException($"Input '{pipeline.InputName}' has shape [{string.Join(",", shape)}], {needs}; got {data.Length}.");
         }
 
+        if (!TensorShape.AllFinite(data.Span))
+        {
+            throw new InvalidTensorException($"Input '{pipeline.InputName}' holds a value that is not a finite number (NaN or infinity).");
+        }
+
+        var itemLength = pipeline.ItemLength;
         var count = (int)shape[0];
         var tasks = new Task<TensorResponse>[count];
         for (var i = 0; i < count; i++)
@@ -219,7 +253,27 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         }
 
         var responses = await Task.WhenAll(tasks).ConfigureAwait(false);
+        foreach (var response in responses)
+        {
+            EnsureFinite(pipeline, response);
+        }
+
         return [.. responses.Select(r => r.Values)];
+    }
+
+    /// <summary>
+    /// NaN or infinity is never answered: no JSON can carry it, and no caller can use it. It comes
+    /// from the model's arithmetic overflowing (an input far outside its range) or a broken model.
+    /// </summary>
+    private static void EnsureFinite(ModelPipeline pipeline, TensorResponse response)
+    {
+        foreach (var head in response.Heads)
+        {
+            if (!TensorShape.AllFinite(head))
+            {
+                throw new NonFiniteOutputException(pipeline.Model.Id);
+            }
+        }
     }
 
     /// <summary>The served input and output of a model version (loads it, and warms a ZipMap model to learn its labels).</summary>
@@ -257,6 +311,12 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     /// <summary>The batch sizes run so far for a model version (index = size).</summary>
     public IReadOnlyList<long> BatchSizeCounts(ModelVersion model) => GetPipeline(model).Batcher.BatchSizeCounts;
+
+    /// <summary>The queue of a model version now: queued, announced and waiting requests, and batches that waited for announced ones.</summary>
+    public BatcherState QueueState(ModelVersion model) => GetPipeline(model).Batcher.State;
+
+    /// <summary>Holds every batch of a model version until the handle is disposed (tests: a queue that fills up).</summary>
+    internal IDisposable PauseBatches(ModelVersion model) => GetPipeline(model).Batcher.Pause();
 
     private ModelPipeline GetPipeline(ModelVersion model) =>
         _pipelines.GetOrAdd(model.Id, _ => new Lazy<ModelPipeline>(() => CreatePipeline(model), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
@@ -296,6 +356,8 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         {
             session.Value.Dispose();
         }
+
+        Preprocessor.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded ONNX session for {Model} in {Milliseconds:F0} ms")]
@@ -304,6 +366,6 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Warmed up {Model} in {Milliseconds:F0} ms")]
     private static partial void LogWarmedUp(ILogger logger, string model, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Model warm-up failed")]
-    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Warm-up of model {Model} failed")]
+    private static partial void LogWarmUpFailed(ILogger logger, string model, Exception exception);
 }

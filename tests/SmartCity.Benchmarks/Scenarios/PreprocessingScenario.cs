@@ -28,7 +28,7 @@ public sealed class PreprocessingScenario : IBenchmarkScenario
             var preprocessor = new ImagePreprocessor(40_000_000, scaled);
             for (var i = 0; i < warmUp; i++)
             {
-                preprocessor.Preprocess(context.Frames[i % context.Frames.Count].Bytes, format, tensor);
+                preprocessor.Preprocess(context.Frames[i % context.Frames.Count].Bytes, format, tensor, cancellationToken: cancellationToken);
             }
 
             var decode = new List<double>(iterations);
@@ -39,7 +39,7 @@ public sealed class PreprocessingScenario : IBenchmarkScenario
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var r = preprocessor.Preprocess(context.Frames[i % context.Frames.Count].Bytes, format, tensor);
+                var r = preprocessor.Preprocess(context.Frames[i % context.Frames.Count].Bytes, format, tensor, cancellationToken: cancellationToken);
                 total.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 decode.Add(ReportFormat.Ms(r.DecodeTicks));
                 resize.Add(ReportFormat.Ms(r.ResizeTicks));

@@ -49,6 +49,8 @@ public class InferenceEngineRegistrationTests
     [InlineData("Inference:MaxBatchSize", "0", "Inference:MaxBatchSize")]
     [InlineData("Inference:MaxBatchSize", "257", "Inference:MaxBatchSize")]
     [InlineData("Inference:MaxQueueDelayMs", "-1", "Inference:MaxQueueDelayMs")]
+    [InlineData("Inference:MaxFullSizeDecodes", "-1", "Inference:MaxFullSizeDecodes")]
+    [InlineData("Inference:MaxFullSizeDecodes", "257", "Inference:MaxFullSizeDecodes")]
     [InlineData("Inference:WarmUpModels", "channel-logits, no-such-model", "Inference:WarmUpModels")]
     [InlineData("Inference:WarmUpModels", "not a list!", "Inference:WarmUpModels")]
     public async Task A_misconfiguration_stops_the_start_naming_the_key(string key, string value, string named)

@@ -6,6 +6,8 @@ namespace SmartCity.Inference.Tests.Runtime;
 
 public sealed class InferenceEngineTests : IAsyncLifetime
 {
+    private static readonly Lazy<byte[]> BigPng = new(() => TestImages.Encode(640, 480, (x, y) => new SKColor((byte)x, (byte)y, (byte)(x ^ y))));
+
     private InferenceEngine _fixtures = null!;
 
     public Task InitializeAsync()
@@ -166,6 +168,29 @@ public sealed class InferenceEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tensor_shape_whose_element_count_overflows_is_refused()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        // 1152921504606846977 * 48 wraps around to 48: the 48 values sent.
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, new float[48], [1152921504606846977, 3, 4, 4]));
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, new float[48], [(1L << 32) + 1, 3, 4, 4]));
+    }
+
+    [Fact]
+    public async Task A_tensor_whose_output_is_not_finite_is_refused_naming_the_model()
+    {
+        var model = _fixtures.Repository.Get("channel-logits");
+        var data = new float[48];
+        Array.Fill(data, 3e38f);
+        var error = await Assert.ThrowsAsync<NonFiniteOutputException>(() => _fixtures.InferTensorAsync(model, data, [1, 3, 4, 4]));
+        Assert.Contains("channel-logits", error.Message, StringComparison.Ordinal);
+
+        var nonFinite = data.ToArray();
+        nonFinite[5] = float.PositiveInfinity;
+        await Assert.ThrowsAsync<InvalidTensorException>(() => _fixtures.InferTensorAsync(model, nonFinite, [1, 3, 4, 4]));
+    }
+
+    [Fact]
     public async Task A_corrupt_model_file_fails_to_load_naming_the_file()
     {
         var root = Path.Combine(Path.GetTempPath(), "smartcity-corrupt-" + Guid.NewGuid().ToString("N"));
@@ -195,6 +220,53 @@ public sealed class InferenceEngineTests : IAsyncLifetime
         await engine.StartWarmUp();
         Assert.Null(engine.NotReadyReason);
         Assert.True(engine.IsLoaded(engine.Repository.Get("custom-vision-bgr")));
+    }
+
+    [Fact]
+    public async Task A_batch_cancelled_before_it_starts_withdraws_every_announced_image_so_a_lone_request_is_not_delayed()
+    {
+        var options = new InferenceOptions { ModelsPath = TestPaths.FixtureModels, MaxBatchSize = 8, MaxQueueDelayMs = 1000 };
+        await using var engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
+        var model = engine.Repository.Get("channel-logits");
+        var images = Enumerable.Range(0, 6).Select(i => (ReadOnlyMemory<byte>)TestImages.Solid(new SKColor((byte)(i * 40), 90, 10))).ToList();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.PredictBatchAsync(model, images, cancellationToken: cancelled.Token));
+
+        Assert.Equal(0, engine.QueueState(model).Expected);
+        var delayed = engine.QueueState(model).DelayedBatches;
+        var lone = await engine.PredictAsync(model, images[0]);
+        Assert.Equal(1, lone.Timings.BatchSize);
+        Assert.Equal(delayed, engine.QueueState(model).DelayedBatches);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(20)]
+    public async Task A_batch_cancelled_while_it_runs_leaves_no_announced_image_behind(int cancelAfterMs)
+    {
+        var options = new InferenceOptions { ModelsPath = TestPaths.FixtureModels, MaxBatchSize = 4, MaxQueueDelayMs = 1000 };
+        await using var engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
+        var model = engine.Repository.Get("channel-logits");
+        // Large enough that decoding takes a while, so the cancellation lands mid-batch.
+        var images = Enumerable.Range(0, 16).Select(_ => (ReadOnlyMemory<byte>)BigPng.Value).ToList();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(cancelAfterMs));
+
+        try
+        {
+            await engine.PredictBatchAsync(model, images, cancellationToken: cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected for most timings; what matters is the state it leaves.
+        }
+
+        Assert.Equal(0, engine.QueueState(model).Expected);
+        var delayed = engine.QueueState(model).DelayedBatches;
+        await engine.PredictAsync(model, TestImages.Solid(SKColors.Red));
+        Assert.Equal(delayed, engine.QueueState(model).DelayedBatches);
     }
 
     internal sealed class Tolerance(float tolerance) : IEqualityComparer<float>

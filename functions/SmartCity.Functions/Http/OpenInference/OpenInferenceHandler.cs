@@ -82,6 +82,18 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             throw Invalid($"Input '{input.Name}' needs a shape of non-negative dimensions.");
         }
 
+        // Checked: [1152921504606846977,3,4,4] wraps around to 48 elements in 64-bit arithmetic.
+        if (!TensorShape.TryGetElementCount(shape, out var elementCount))
+        {
+            throw Invalid($"Input '{input.Name}' has shape [{string.Join(",", shape)}], whose element count does not fit a 64-bit integer.");
+        }
+
+        // Each image or tensor item takes a place in the model's queue: the limit comes before any is decoded.
+        if (shape[0] > options.Value.MaxImagesPerRequest)
+        {
+            throw HttpApiException.TooManyImages(options.Value.MaxImagesPerRequest, shape[0]);
+        }
+
         // Outputs are checked before anything runs.
         var requested = (inference.Outputs is { Count: > 0 } outputs ? outputs : [new RequestOutput { Name = signature.OutputName }])
             .Select(output => output.Name == signature.OutputName
@@ -91,7 +103,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
 
         var (rows, labels) = input.Datatype switch
         {
-            Fp32 => (await engine.InferTensorAsync(target, ReadFloats(input, shape), shape, cancellationToken), signature.Labels),
+            Fp32 => (await engine.InferTensorAsync(target, ReadFloats(input, shape, elementCount), shape, cancellationToken), signature.Labels),
             Bytes => await InferImagesAsync(target, input, shape, cancellationToken),
             _ => throw Invalid($"Input '{input.Name}' must have datatype {Fp32} (the model's tensor, shape [{string.Join(",", signature.InputShape)}]) or {Bytes} (base64-encoded images); got '{input.Datatype}'."),
         };
@@ -149,11 +161,10 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         return ([.. predictions.Select(p => p.Scores)], predictions[0].Labels);
     }
 
-    private static float[] ReadFloats(RequestInput input, long[] shape)
+    private static float[] ReadFloats(RequestInput input, long[] shape, long expected)
     {
         var elements = new List<JsonElement>();
         Flatten(input.Data, elements);
-        var expected = shape.Aggregate(1L, (a, d) => a * d);
         if (elements.Count != expected)
         {
             throw Invalid($"Input '{input.Name}' has shape [{string.Join(",", shape)}], which needs {expected} values; got {elements.Count}.");
@@ -162,9 +173,10 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         var values = new float[elements.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            if (elements[i].ValueKind != JsonValueKind.Number || !elements[i].TryGetSingle(out values[i]))
+            // TryGetSingle reads 1e39 as infinity: a value no model can use and no answer can carry.
+            if (elements[i].ValueKind != JsonValueKind.Number || !elements[i].TryGetSingle(out values[i]) || !float.IsFinite(values[i]))
             {
-                throw Invalid($"Input '{input.Name}' is {Fp32}, but value {i} is not a number.");
+                throw Invalid($"Input '{input.Name}' is {Fp32}, but value {i} is not a finite 32-bit number.");
             }
         }
 
