@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartCity.Cameras.Tests;
@@ -44,5 +45,33 @@ public sealed class ClassifyCameraImageTests(AzuriteFixture azurite)
         {
             await other.DeleteIfExistsAsync();
         }
+    }
+
+    [SkippableTheory]
+    [InlineData("cam-1", "../x.jpg")]
+    [InlineData("cam-1", "./a.jpg")]
+    [InlineData("cam-1", "a/../../b.jpg")]
+    public async Task A_blob_name_with_dot_segments_is_ignored_with_a_log_line_and_nothing_is_written(string cameraId, string name)
+    {
+        await using var pipeline = azurite.CreatePipeline();
+        var logger = new RecordingLogger<ClassifyCameraImage>();
+        var function = new ClassifyCameraImage(pipeline.Classifier, Options.Create(pipeline.Options), logger);
+        // The blobs a normalised URI would reach exist: without the check, their results would be
+        // written under names outside the camera's folder (x.jpg.json at the container root).
+        foreach (var (camera, blobName) in new[] { ("x.jpg", string.Empty), ("cam-1", "a.jpg"), ("b.jpg", string.Empty) })
+        {
+            var target = blobName.Length == 0 ? pipeline.Images.GetBlobClient(camera) : pipeline.Images.GetBlobClient($"{camera}/{blobName}");
+            await target.UploadAsync(BinaryData.FromBytes(CameraImages.Synthetic(43)), overwrite: true);
+        }
+
+        await function.RunAsync(pipeline.Images.GetBlobClient($"{cameraId}/{name}"), cameraId, name, CancellationToken.None);
+
+        var line = Assert.Single(logger.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Contains($"Ignored blob event for {pipeline.Options.ImagesContainer}/", line.Message, StringComparison.Ordinal);
+        Assert.Contains($"(path {cameraId}/{name})", line.Message, StringComparison.Ordinal);
+        Assert.Contains("'.' or '..'", line.Message, StringComparison.Ordinal);
+        Assert.Empty(await pipeline.DocumentsAsync(pipeline.Options.ResultsContainer));
+        Assert.Empty(await pipeline.DocumentsAsync(pipeline.Options.RejectedContainer));
+        Assert.False((await pipeline.ResultTables.QueryAsync(Azure.Data.Tables.TableClient.CreateQueryFilter($"TableName eq {pipeline.Options.TableName}")).ToListAsync()).Count > 0);
     }
 }
