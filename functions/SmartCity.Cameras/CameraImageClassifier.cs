@@ -150,11 +150,15 @@ public sealed partial class CameraImageClassifier
         }
     }
 
-    /// <summary>Metadata <c>capturedAt</c>, else EXIF <c>DateTimeOriginal</c>, else the upload time (see <see cref="CaptureTimeReader"/>).</summary>
+    /// <summary>Metadata <c>capturedAt</c>, else EXIF <c>DateTimeOriginal</c>, else the upload time; none after the upload (see <see cref="CaptureTimeReader"/>).</summary>
     private CaptureTime ReadCaptureTime(CameraUpload upload, byte[]? image)
     {
         var capturedAt = CaptureTimeReader.Read(upload.Metadata, image, upload.LastModified);
-        if (capturedAt.Source != CaptureTime.FromMetadata && !string.IsNullOrWhiteSpace(CaptureTimeReader.MetadataValue(upload.Metadata)))
+        if (capturedAt.Note is { } note)
+        {
+            LogUntrustedCaptureTime(_logger, upload.CameraId, upload.BlobName, note, capturedAt.Source);
+        }
+        else if (capturedAt.Source != CaptureTime.FromMetadata && !string.IsNullOrWhiteSpace(CaptureTimeReader.MetadataValue(upload.Metadata)))
         {
             LogBadCapturedAt(_logger, upload.CameraId, upload.BlobName);
         }
@@ -172,7 +176,7 @@ public sealed partial class CameraImageClassifier
         var embedding = predictions.Select(p => p.Embedding).FirstOrDefault(e => e is not null);
         return embedding is null
             ? Task.FromResult(new StaleDecision(false, null, null, capturedAt))
-            : _store.RecordFrameAsync(upload, new CameraFrame(FrozenFeedDetector.Hash(image), embedding, capturedAt), _frozenFeeds, cancellationToken);
+            : _store.RecordFrameAsync(upload, new CameraFrame(FrozenFeedDetector.Hash(image), embedding, capturedAt), _frozenFeeds, _time.GetUtcNow(), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Classified {CameraId}/{BlobName}: {Rows} model results in {Milliseconds:F0} ms")]
@@ -189,4 +193,7 @@ public sealed partial class CameraImageClassifier
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Metadata capturedAt of {CameraId}/{BlobName} is not an ISO 8601 time from 1601 on; using EXIF or the upload time")]
     private static partial void LogBadCapturedAt(ILogger logger, string cameraId, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capture time of {CameraId}/{BlobName} not trusted: {Note}; using the {Source} time")]
+    private static partial void LogUntrustedCaptureTime(ILogger logger, string cameraId, string blobName, string note, string source);
 }

@@ -92,13 +92,16 @@ public sealed class CameraResultStore
         return rowKeys;
     }
 
-    /// <summary>Compares a frame with the camera's previous one (with <paramref name="detector"/>) and records it in the camera's frame state.</summary>
-    public Task<StaleDecision> RecordFrameAsync(CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compares a frame with the camera's previous one (with <paramref name="detector"/>) and records it in the camera's
+    /// frame state; recorded frames captured after <paramref name="now"/> (beyond clock skew) are not trusted.
+    /// </summary>
+    public Task<StaleDecision> RecordFrameAsync(CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(detector);
-        return _frames.RecordAsync(upload, frame, detector, cancellationToken);
+        return _frames.RecordAsync(upload, frame, detector, now, cancellationToken);
     }
 
     /// <summary>One page of up to <paramref name="top"/> result and rejection rows, newest first.</summary>

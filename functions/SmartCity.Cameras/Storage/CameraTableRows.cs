@@ -148,15 +148,24 @@ internal static class CameraTableRows
     }
 
     /// <summary>The columns every result and rejection row has.</summary>
-    private static TableEntity UploadRow(CameraUpload upload, string rowKey, string status, CaptureTime capturedAt) => new(upload.CameraId, rowKey)
+    private static TableEntity UploadRow(CameraUpload upload, string rowKey, string status, CaptureTime capturedAt)
     {
-        [Column.Status] = status,
-        [Column.BlobName] = upload.BlobName,
-        [Column.SourceUri] = upload.SourceUri,
-        [Column.SourceETag] = upload.SourceETag,
-        [Column.CapturedAt] = capturedAt.Time.ToUniversalTime(),
-        [Column.CaptureTimeSource] = capturedAt.Source,
-    };
+        var row = new TableEntity(upload.CameraId, rowKey)
+        {
+            [Column.Status] = status,
+            [Column.BlobName] = upload.BlobName,
+            [Column.SourceUri] = upload.SourceUri,
+            [Column.SourceETag] = upload.SourceETag,
+            [Column.CapturedAt] = capturedAt.Time.ToUniversalTime(),
+            [Column.CaptureTimeSource] = capturedAt.Source,
+        };
+        if (capturedAt.Note is { } note)
+        {
+            row[Column.CaptureTimeNote] = note;
+        }
+
+        return row;
+    }
 
     private static string[] SplitKeys(string? value) => string.IsNullOrEmpty(value) ? [] : value.Split(KeySeparator);
 
@@ -200,6 +209,7 @@ internal static class CameraTableRows
         public const string SourceETag = "SourceETag";
         public const string CapturedAt = "CapturedAt";
         public const string CaptureTimeSource = "CaptureTimeSource";
+        public const string CaptureTimeNote = "CaptureTimeNote";
         public const string Model = "Model";
         public const string ModelVersion = "ModelVersion";
         public const string TopLabel = "TopLabel";
