@@ -3,10 +3,12 @@ using Microsoft.Extensions.Hosting;
 using SmartCity.Cameras;
 using SmartCity.Functions.Http;
 using SmartCity.Functions.Infrastructure;
+using SmartCity.Functions.Security;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddTelemetry();
 builder.Services.AddCameraPipeline(); // and the inference engine it runs on
 builder.AddHttpApi();
+builder.AddAppRoleAuthorization(); // camera routes need Cameras.Read when Easy Auth is on
 builder.Build().Run();

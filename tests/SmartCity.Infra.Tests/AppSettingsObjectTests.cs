@@ -146,6 +146,6 @@ public partial class AppSettingsObjectTests(CompiledTemplates compiled)
     [GeneratedRegex(@"^\[variables\('(?<name>\w+)'\)\]$", RegexOptions.CultureInvariant)]
     private static partial Regex VariableReference();
 
-    [GeneratedRegex("^(camera|inference|http)(?=[A-Z])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(camera|inference|http|easyAuth)(?=[A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex SectionPrefix();
 }
