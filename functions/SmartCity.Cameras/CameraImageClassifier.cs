@@ -17,8 +17,9 @@ namespace SmartCity.Cameras;
 /// <item>The blob is downloaded once (properties come with the content), bounded by
 /// <see cref="CameraPipelineOptions.MaxImageBytes"/>; the models' calls join the engine's
 /// dynamic batcher, so concurrent invocations share ONNX Runtime runs.</item>
-/// <item>Re-delivery of an ETag already processed writes nothing; a new ETag replaces the
-/// result.</item>
+/// <item>Re-delivery of an ETag already processed writes nothing; a newer version of the blob
+/// replaces the result, an older one (a delivery that overlapped a re-upload) writes nothing:
+/// whatever the interleaving, the newest version's result alone stays (see the store).</item>
 /// <item>An upload that is not a readable image (an <see cref="ImageProblemException"/>) is
 /// rejected (record + row, no pixels) and the call returns normally; storage faults and a full
 /// inference queue propagate so the host retries (and finally moves the message to
@@ -66,10 +67,14 @@ public sealed partial class CameraImageClassifier
 
         var upload = CameraUpload.From(blob, cameraId, name, download.Details);
         var previous = await _store.GetIndexAsync(cameraId, name, cancellationToken).ConfigureAwait(false);
+        if (previous is not null && previous.Supersedes(upload))
+        {
+            return Result(await _store.SkipSupersededAsync(upload, previous, cancellationToken).ConfigureAwait(false), upload, CameraUploadOutcome.Superseded, null);
+        }
+
         if (previous is not null && previous.IsCompleteFor(upload.SourceETag))
         {
-            LogDuplicate(_logger, cameraId, name, upload.SourceETag);
-            return new CameraUploadResult(CameraUploadOutcome.Duplicate, cameraId, name, previous.RowKeys);
+            return Result(new CameraCommit(false, previous, previous.RowKeys), upload, CameraUploadOutcome.Duplicate, null);
         }
 
         return await ClassifyNewAsync(download, upload, previous, started, cancellationToken).ConfigureAwait(false);
@@ -97,16 +102,43 @@ public sealed partial class CameraImageClassifier
         if (problem is not null)
         {
             var rejected = new RejectedUpload(upload, capturedAt, problem.Code, problem.Message, _time.GetUtcNow());
-            var rejectedKeys = await _store.SaveRejectionAsync(rejected, previous, cancellationToken).ConfigureAwait(false);
-            LogRejected(_logger, upload.CameraId, upload.BlobName, problem.Code);
-            return new CameraUploadResult(CameraUploadOutcome.Rejected, upload.CameraId, upload.BlobName, rejectedKeys, problem.Code);
+            var rejection = await _store.SaveRejectionAsync(rejected, previous, cancellationToken).ConfigureAwait(false);
+            return Result(rejection, upload, CameraUploadOutcome.Rejected, problem.Code);
         }
 
         var stale = await DetectFrozenFeedAsync(upload, capturedAt.Time, predictions, image!, cancellationToken).ConfigureAwait(false);
         var classified = new ClassifiedUpload(upload, capturedAt, [.. predictions.Select(CameraModelResult.From)], stale, processingMs, _time.GetUtcNow());
-        var rowKeys = await _store.SaveClassificationAsync(classified, previous, cancellationToken).ConfigureAwait(false);
-        LogClassified(_logger, upload.CameraId, upload.BlobName, rowKeys.Count, processingMs);
-        return new CameraUploadResult(CameraUploadOutcome.Classified, upload.CameraId, upload.BlobName, rowKeys);
+        var commit = await _store.SaveClassificationAsync(classified, previous, cancellationToken).ConfigureAwait(false);
+        if (commit.Stored)
+        {
+            LogClassified(_logger, upload.CameraId, upload.BlobName, commit.RowKeys.Count, processingMs);
+        }
+
+        return Result(commit, upload, CameraUploadOutcome.Classified, null);
+    }
+
+    /// <summary>The outcome of a delivery: <paramref name="stored"/> when its result is what is stored, else a duplicate or superseded.</summary>
+    private CameraUploadResult Result(CameraCommit commit, CameraUpload upload, CameraUploadOutcome stored, string? reason)
+    {
+        var (cameraId, name) = (upload.CameraId, upload.BlobName);
+        if (commit.Stored)
+        {
+            if (stored == CameraUploadOutcome.Rejected)
+            {
+                LogRejected(_logger, cameraId, name, reason!);
+            }
+
+            return new CameraUploadResult(stored, cameraId, name, commit.RowKeys, reason);
+        }
+
+        if (commit.Winner is { } winner && !string.Equals(winner.SourceETag, upload.SourceETag, StringComparison.Ordinal))
+        {
+            LogSuperseded(_logger, cameraId, name, upload.SourceETag, winner.SourceETag);
+            return new CameraUploadResult(CameraUploadOutcome.Superseded, cameraId, name, commit.RowKeys);
+        }
+
+        LogDuplicate(_logger, cameraId, name, upload.SourceETag);
+        return new CameraUploadResult(CameraUploadOutcome.Duplicate, cameraId, name, commit.RowKeys);
     }
 
     /// <summary>The image (null when over the byte limit), the models' predictions, or the image problem that stopped them.</summary>
@@ -150,11 +182,15 @@ public sealed partial class CameraImageClassifier
         }
     }
 
-    /// <summary>Metadata <c>capturedAt</c>, else EXIF <c>DateTimeOriginal</c>, else the upload time (see <see cref="CaptureTimeReader"/>).</summary>
+    /// <summary>Metadata <c>capturedAt</c>, else EXIF <c>DateTimeOriginal</c>, else the upload time; none after the upload (see <see cref="CaptureTimeReader"/>).</summary>
     private CaptureTime ReadCaptureTime(CameraUpload upload, byte[]? image)
     {
         var capturedAt = CaptureTimeReader.Read(upload.Metadata, image, upload.LastModified);
-        if (capturedAt.Source != CaptureTime.FromMetadata && !string.IsNullOrWhiteSpace(CaptureTimeReader.MetadataValue(upload.Metadata)))
+        if (capturedAt.Note is { } note)
+        {
+            LogUntrustedCaptureTime(_logger, upload.CameraId, upload.BlobName, note, capturedAt.Source);
+        }
+        else if (capturedAt.Source != CaptureTime.FromMetadata && !string.IsNullOrWhiteSpace(CaptureTimeReader.MetadataValue(upload.Metadata)))
         {
             LogBadCapturedAt(_logger, upload.CameraId, upload.BlobName);
         }
@@ -172,7 +208,7 @@ public sealed partial class CameraImageClassifier
         var embedding = predictions.Select(p => p.Embedding).FirstOrDefault(e => e is not null);
         return embedding is null
             ? Task.FromResult(new StaleDecision(false, null, null, capturedAt))
-            : _store.RecordFrameAsync(upload, new CameraFrame(FrozenFeedDetector.Hash(image), embedding, capturedAt), _frozenFeeds, cancellationToken);
+            : _store.RecordFrameAsync(upload, new CameraFrame(FrozenFeedDetector.Hash(image), embedding, capturedAt), _frozenFeeds, _time.GetUtcNow(), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Classified {CameraId}/{BlobName}: {Rows} model results in {Milliseconds:F0} ms")]
@@ -184,9 +220,15 @@ public sealed partial class CameraImageClassifier
     [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {CameraId}/{BlobName}: ETag {ETag} was already processed")]
     private static partial void LogDuplicate(ILogger logger, string cameraId, string blobName, string etag);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {CameraId}/{BlobName}: ETag {ETag} was replaced by the newer version {NewerETag}")]
+    private static partial void LogSuperseded(ILogger logger, string cameraId, string blobName, string etag, string newerETag);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {CameraId}/{BlobName}: the blob no longer exists")]
     private static partial void LogBlobMissing(ILogger logger, string cameraId, string blobName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Metadata capturedAt of {CameraId}/{BlobName} is not an ISO 8601 time from 1601 on; using EXIF or the upload time")]
     private static partial void LogBadCapturedAt(ILogger logger, string cameraId, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capture time of {CameraId}/{BlobName} not trusted: {Note}; using the {Source} time")]
+    private static partial void LogUntrustedCaptureTime(ILogger logger, string cameraId, string blobName, string note, string source);
 }

@@ -12,6 +12,9 @@ public enum CameraUploadOutcome
     /// <summary>This ETag was already processed completely: nothing written.</summary>
     Duplicate,
 
+    /// <summary>A newer version of the blob was stored (or is being stored): nothing written for this one.</summary>
+    Superseded,
+
     /// <summary>The blob no longer exists: nothing written.</summary>
     BlobMissing,
 }

@@ -9,6 +9,14 @@ namespace SmartCity.Cameras;
 /// EXIF <c>DateTimeOriginal</c> (with <c>OffsetTimeOriginal</c> when present, UTC otherwise),
 /// else the upload time. EXIF is read with MetadataExtractor. Nothing here throws on a bad or
 /// hostile file: an unreadable or out-of-range value counts as absent.
+/// <para>
+/// A frame cannot be taken after it was uploaded, so a time more than <see cref="FutureTolerance"/>
+/// after the upload time (the storage service's clock) comes from a wrong camera clock. It is not
+/// trusted either (the next source is used) and the result's <see cref="CaptureTime.Note"/> says
+/// why: one such frame would otherwise count as the camera's newest for as long as the clock is
+/// wrong, so every later frame would be "late" (frozen-feed detection off) and its rows would lie
+/// outside every query window that ends now.
+/// </para>
 /// </summary>
 public static class CaptureTimeReader
 {
@@ -18,21 +26,37 @@ public static class CaptureTimeReader
     /// <summary>The earliest time the results table can store (Azure Tables' DateTime starts in 1601).</summary>
     public static readonly DateTimeOffset Earliest = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// How far after the upload time a capture time may lie and still be trusted: clock skew
+    /// between a camera (NTP-synced or not) and the storage service, not a wrong clock.
+    /// </summary>
+    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
     private static readonly TimeSpan LargestOffset = TimeSpan.FromHours(14);
 
     /// <summary>The capture time of an upload; <paramref name="image"/> is null when the upload was not downloaded.</summary>
     public static CaptureTime Read(IDictionary<string, string> metadata, byte[]? image, DateTimeOffset uploadedAt)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        if (ParseMetadata(MetadataValue(metadata)) is { } fromMetadata)
+        var fromMetadata = ParseMetadata(MetadataValue(metadata));
+        if (fromMetadata is { } metadataTime && IsTrusted(metadataTime, uploadedAt))
         {
-            return new CaptureTime(fromMetadata, CaptureTime.FromMetadata);
+            return new CaptureTime(metadataTime, CaptureTime.FromMetadata);
         }
 
-        return image is not null && ReadExif(image) is { } fromExif
-            ? new CaptureTime(fromExif, CaptureTime.FromExif)
-            : new CaptureTime(uploadedAt, CaptureTime.FromUpload);
+        var note = fromMetadata is { } untrusted ? FutureNote(CaptureTime.FromMetadata, untrusted, uploadedAt) : null;
+        var fromExif = image is null ? null : ReadExif(image);
+        if (fromExif is { } exifTime && IsTrusted(exifTime, uploadedAt))
+        {
+            return new CaptureTime(exifTime, CaptureTime.FromExif, note);
+        }
+
+        note ??= fromExif is { } future ? FutureNote(CaptureTime.FromExif, future, uploadedAt) : null;
+        return new CaptureTime(uploadedAt, CaptureTime.FromUpload, note);
     }
+
+    /// <summary>True unless <paramref name="capturedAt"/> lies more than <see cref="FutureTolerance"/> after <paramref name="uploadedAt"/>.</summary>
+    public static bool IsTrusted(DateTimeOffset capturedAt, DateTimeOffset uploadedAt) => capturedAt - uploadedAt <= FutureTolerance;
 
     /// <summary>The <c>capturedAt</c> metadata value (names are case-insensitive), or null.</summary>
     public static string? MetadataValue(IDictionary<string, string> metadata)
@@ -48,6 +72,15 @@ public static class CaptureTimeReader
         && time >= Earliest
             ? time
             : null;
+
+    /// <summary>Why a capture time was not used: it lies after the upload by more than clock skew.</summary>
+    private static string FutureNote(string source, DateTimeOffset capturedAt, DateTimeOffset uploadedAt)
+    {
+        var ahead = capturedAt - uploadedAt;
+        var by = ahead.TotalDays >= 1 ? $"{ahead.TotalDays:F1} days" : $"{ahead.TotalMinutes:F0} minutes";
+        var what = source == CaptureTime.FromExif ? "EXIF DateTimeOriginal" : "capturedAt metadata";
+        return string.Create(CultureInfo.InvariantCulture, $"{what} {capturedAt.ToUniversalTime():O} is {by} after the upload (at most {FutureTolerance.TotalMinutes:F0} minutes of clock skew are trusted): the camera's clock is wrong");
+    }
 
     /// <summary>EXIF <c>DateTimeOriginal</c> with its <c>OffsetTimeOriginal</c> (UTC without one), or null.</summary>
     public static DateTimeOffset? ReadExif(byte[] image)

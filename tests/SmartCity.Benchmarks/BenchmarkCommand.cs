@@ -20,6 +20,7 @@ public static class BenchmarkCommand
         new CameraPipelineScenario(),
         new ColdStartScenario(),
         new DecodeBombsScenario(),
+        new SoakScenario(),
     ];
 
     /// <summary>The scenario's number, the title's prefix ("4" of "4. HTTP ..."), which <c>--only</c> also accepts.</summary>

@@ -148,4 +148,42 @@ public class CaptureTimeReaderTests
 
         Assert.Equal(CaptureTime.FromExif, CaptureTimeReader.Read(Metadata(capturedAt), jpeg, Uploaded).Source);
     }
+
+    [Theory]
+    [InlineData("2027-01-22T09:00:00Z")] // a camera whose clock is a year ahead
+    [InlineData("2026-01-22T09:06:00Z")] // six minutes after the upload: more than clock skew
+    public void A_metadata_time_after_the_upload_is_not_trusted(string capturedAt)
+    {
+        var read = CaptureTimeReader.Read(Metadata(capturedAt), CameraImages.Synthetic(9), Uploaded);
+
+        Assert.Equal((Uploaded, CaptureTime.FromUpload), (read.Time, read.Source));
+    }
+
+    [Fact]
+    public void A_time_a_few_minutes_after_the_upload_is_clock_skew_and_kept()
+    {
+        var read = CaptureTimeReader.Read(Metadata("2026-01-22T09:04:00Z"), null, Uploaded);
+
+        Assert.Equal((Uploaded.AddMinutes(4), CaptureTime.FromMetadata), (read.Time, read.Source));
+    }
+
+    [Fact]
+    public void A_future_metadata_time_falls_back_to_a_sane_EXIF_time_and_a_future_EXIF_time_to_the_upload()
+    {
+        var sane = CameraImages.WithExif(CameraImages.Synthetic(10), new DateTime(2026, 1, 22, 8, 59, 0));
+        var future = CameraImages.WithExif(CameraImages.Synthetic(10), new DateTime(2031, 1, 22, 8, 59, 0));
+
+        Assert.Equal(CaptureTime.FromExif, CaptureTimeReader.Read(Metadata("2030-01-01T00:00:00Z"), sane, Uploaded).Source);
+        Assert.Equal((Uploaded, CaptureTime.FromUpload), (CaptureTimeReader.Read(Metadata(null), future, Uploaded).Time, CaptureTimeReader.Read(Metadata(null), future, Uploaded).Source));
+    }
+
+    [Fact]
+    public void A_time_that_is_not_trusted_is_noted_with_what_it_was()
+    {
+        var read = CaptureTimeReader.Read(Metadata("2027-01-22T09:00:00Z"), null, Uploaded);
+
+        Assert.Equal("capturedAt metadata 2027-01-22T09:00:00.0000000+00:00 is 365.0 days after the upload (at most 5 minutes of clock skew are trusted): the camera's clock is wrong", read.Note);
+        Assert.Null(CaptureTimeReader.Read(Metadata("2026-01-22T08:00:00Z"), null, Uploaded).Note);
+        Assert.Null(CaptureTimeReader.Read(Metadata("yesterday"), null, Uploaded).Note);
+    }
 }

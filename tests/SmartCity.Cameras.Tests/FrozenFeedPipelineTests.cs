@@ -84,4 +84,51 @@ public class FrozenFeedPipelineTests(AzuriteFixture azurite)
         Assert.Contains(true, expected);
         Assert.Equal(expected, stale);
     }
+
+    /// <summary>
+    /// A camera whose clock jumps a year ahead for one frame: that frame is stored with its upload
+    /// time (and a note why), so the frames after it are compared as usual and a repeat is caught,
+    /// and every frame stays inside the query's default window (the last 24 hours).
+    /// </summary>
+    [SkippableFact]
+    public async Task A_frame_with_a_future_capture_time_does_not_stop_frozen_feed_detection()
+    {
+        await using var pipeline = azurite.CreatePipeline(modelRoutes: "frames-=traffic-scene");
+        var moving = Sample("synthetic/moving-2701.jpg");
+        var frame = Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg");
+        var other = Sample("traffic-cameras/camera_4703_2026-01-22_00-11-26.jpg");
+        await pipeline.RunAsync(await pipeline.UploadAsync("frames-clock", "1.jpg", moving, DateTimeOffset.UtcNow));
+        var future = await pipeline.UploadAsync("frames-clock", "2.jpg", frame, DateTimeOffset.UtcNow.AddYears(1));
+        await pipeline.RunAsync(future);
+        await pipeline.RunAsync(await pipeline.UploadAsync("frames-clock", "3.jpg", other, DateTimeOffset.UtcNow));
+        await pipeline.RunAsync(await pipeline.UploadAsync("frames-clock", "4.jpg", other, DateTimeOffset.UtcNow));
+
+        var document = await DocumentAsync(pipeline, "frames-clock", "2.jpg");
+        Assert.Equal("upload", document.GetProperty("captureTimeSource").GetString());
+        Assert.Equal((await future.GetPropertiesAsync()).Value.LastModified, document.GetProperty("capturedAt").GetDateTimeOffset());
+        Assert.Contains("after the upload", document.GetProperty("captureTimeNote").GetString(), StringComparison.Ordinal);
+        var repeat = await DocumentAsync(pipeline, "frames-clock", "4.jpg");
+        Assert.Equal((true, "identical-bytes"), (repeat.GetProperty("stale").GetBoolean(), repeat.GetProperty("staleReason").GetString()));
+        var (from, to) = CameraResultsQuery.ParseRange(null, null, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(4, (await pipeline.Query.ListAsync("frames-clock", from, to, null, null, 100, null)).Items.Count);
+    }
+
+    /// <summary>A frame state written before the fix (holding a time a year ahead) is not compared with: the camera's detection recovers.</summary>
+    [SkippableFact]
+    public async Task A_frame_state_that_holds_a_future_time_recovers()
+    {
+        await using var pipeline = azurite.CreatePipeline(modelRoutes: "frames-=traffic-scene");
+        var other = Sample("synthetic/moving-2701.jpg");
+        await pipeline.RunAsync(await pipeline.UploadAsync("frames-state", "0.jpg", Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg"), DateTimeOffset.UtcNow));
+        var ahead = DateTimeOffset.UtcNow.AddYears(1);
+        var stuck = new RecordedFrame("bad-clock.jpg|\"0x1\"", new FrameFingerprint("0000", null, ahead, ahead));
+        await pipeline.Table.UpsertEntityAsync(CameraTableRows.FrameStateRow("frames-state", stuck, null), Azure.Data.Tables.TableUpdateMode.Replace);
+
+        await pipeline.RunAsync(await pipeline.UploadAsync("frames-state", "1.jpg", other, DateTimeOffset.UtcNow));
+        await pipeline.RunAsync(await pipeline.UploadAsync("frames-state", "2.jpg", other, DateTimeOffset.UtcNow));
+
+        var repeat = await DocumentAsync(pipeline, "frames-state", "2.jpg");
+        Assert.Equal((true, "identical-bytes"), (repeat.GetProperty("stale").GetBoolean(), repeat.GetProperty("staleReason").GetString()));
+        Assert.False((await DocumentAsync(pipeline, "frames-state", "1.jpg")).GetProperty("stale").GetBoolean());
+    }
 }

@@ -8,20 +8,23 @@ namespace SmartCity.Cameras.Storage;
 /// <see cref="CameraRowKeys.FrameState"/>), not in memory: instances come and go on the Flex
 /// Consumption plan. Updates use the row's ETag (optimistic concurrency), so two instances
 /// handling frames of one camera at once cannot lose a frame. A re-delivered upload is compared
-/// with the frame before it, not with itself, so retries give the same answer.
+/// with the frame before it, not with itself, so retries give the same answer. A recorded frame
+/// whose capture time lies in the future (more than <see cref="CaptureTimeReader.FutureTolerance"/>
+/// after now: written from a wrong camera clock before such times were refused) is ignored, so
+/// the camera's state recovers instead of holding every later frame for "late" for good.
 /// </summary>
 internal sealed class CameraFrameState(TableClient table)
 {
     private const int Attempts = 8;
 
     /// <summary>Compares <paramref name="frame"/> with the camera's previous frame, and records it as the camera's last.</summary>
-    public async Task<StaleDecision> RecordAsync(CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector, CancellationToken cancellationToken)
+    public async Task<StaleDecision> RecordAsync(CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector, DateTimeOffset now, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(upload.CameraId, CameraRowKeys.FrameState, cancellationToken: cancellationToken).ConfigureAwait(false);
             var row = existing.HasValue ? existing.Value : null;
-            var (decision, update) = Decide(CameraTableRows.ReadFrameState(row), upload, frame, detector);
+            var (decision, update) = Decide(Trusted(CameraTableRows.ReadFrameState(row), now), upload, frame, detector);
             if (update is null)
             {
                 return decision;
@@ -60,6 +63,16 @@ internal sealed class CameraFrameState(TableClient table)
         var recorded = new RecordedFrame(thisUpload, new FrameFingerprint(frame.ContentHash, frame.Embedding, frame.CapturedAt, decision.PictureFirstSeenAt));
         return (decision, CameraTableRows.FrameStateRow(upload.CameraId, recorded, state.Last));
     }
+
+    /// <summary>The recorded frames without those captured in the future of <paramref name="now"/> (beyond clock skew).</summary>
+    private static (RecordedFrame? Last, RecordedFrame? Previous) Trusted((RecordedFrame? Last, RecordedFrame? Previous) state, DateTimeOffset now)
+    {
+        var previous = IsTrusted(state.Previous, now) ? state.Previous : null;
+        return IsTrusted(state.Last, now) ? (state.Last, previous) : (previous, null);
+    }
+
+    private static bool IsTrusted(RecordedFrame? frame, DateTimeOffset now) =>
+        frame is null || CaptureTimeReader.IsTrusted(frame.Fingerprint.CapturedAt, now);
 
     private async Task SaveAsync(TableEntity? existing, TableEntity update, CancellationToken cancellationToken)
     {

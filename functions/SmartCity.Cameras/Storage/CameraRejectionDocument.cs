@@ -11,6 +11,7 @@ public sealed record CameraRejectionDocument(
     string Message,
     DateTimeOffset CapturedAt,
     string CaptureTimeSource,
+    string? CaptureTimeNote,
     DateTimeOffset ProcessedAt,
     IReadOnlyList<string> RowKeys)
 {
@@ -29,6 +30,7 @@ public sealed record CameraRejectionDocument(
             rejected.Message,
             rejected.CapturedAt.Time,
             rejected.CapturedAt.Source,
+            rejected.CapturedAt.Note,
             rejected.ProcessedAt,
             rowKeys);
     }

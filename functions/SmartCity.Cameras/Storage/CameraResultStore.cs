@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 
 namespace SmartCity.Cameras.Storage;
@@ -13,7 +11,9 @@ namespace SmartCity.Cameras.Storage;
 /// and in <see cref="CameraPipelineOptions.TableName"/> a row per upload and model, a per-blob
 /// index row and each camera's frame state. Rows are made and read by <see cref="CameraTableRows"/>.
 /// Writes are idempotent, so the host's retries and Event Grid's repeated deliveries repair a
-/// failure at any step without missing or doubled rows. Missing containers and the table are
+/// failure at any step without missing or doubled rows, and they are put in order by the per-blob
+/// index row (<see cref="CameraUploadCommitter"/>), so overlapping deliveries of a blob that is
+/// overwritten leave the newest version's rows and document alone. Missing containers and the table are
 /// created once, lazily (in Azure they exist from the Bicep; Azurite starts empty).
 /// </summary>
 public sealed class CameraResultStore
@@ -22,6 +22,7 @@ public sealed class CameraResultStore
     private readonly BlobContainerClient _rejected;
     private readonly TableClient _table;
     private readonly CameraFrameState _frames;
+    private readonly CameraUploadCommitter _committer;
     private readonly Lock _gate = new();
     private Task? _creating;
 
@@ -41,6 +42,8 @@ public sealed class CameraResultStore
         _rejected = blobs.GetBlobContainerClient(options.RejectedContainer);
         _table = tables.GetTableClient(options.TableName);
         _frames = new CameraFrameState(_table);
+        var documents = new CameraDocuments(_results, _rejected);
+        _committer = new CameraUploadCommitter(_table, documents, upload => blobs.GetBlobContainerClient(options.ImagesContainer).GetBlobClient($"{upload.CameraId}/{upload.BlobName}"));
     }
 
     /// <summary>The pipeline settings the store was made with (container and table names among them).</summary>
@@ -64,41 +67,49 @@ public sealed class CameraResultStore
     }
 
     /// <summary>What is stored of the upload <c>{cameraId}/{name}</c>, or null when nothing is.</summary>
-    public async Task<CameraUploadIndex?> GetIndexAsync(string cameraId, string name, CancellationToken cancellationToken)
-    {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(cameraId, CameraRowKeys.Index(name), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? CameraTableRows.ReadIndex(row.Value!) : null;
-    }
+    public Task<CameraUploadIndex?> GetIndexAsync(string cameraId, string name, CancellationToken cancellationToken) =>
+        _committer.ReadIndexAsync(cameraId, name, cancellationToken);
 
-    /// <summary>Stores a classification (its rows, its document) in place of what <paramref name="previous"/> says is stored; returns the row keys.</summary>
-    public async Task<IReadOnlyList<string>> SaveClassificationAsync(ClassifiedUpload classified, CameraUploadIndex? previous, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a classification (its rows, its document) in place of what is stored of the blob, unless a newer
+    /// version or another delivery of this one stored it (see <see cref="CameraUploadCommitter"/>);
+    /// <paramref name="known"/> is the index as last read, or null.
+    /// </summary>
+    public Task<CameraCommit> SaveClassificationAsync(ClassifiedUpload classified, CameraUploadIndex? known, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(classified);
         var rows = CameraTableRows.ClassificationRows(classified);
-        var rowKeys = RowKeys(rows);
-        var document = BinaryData.FromObjectAsJson(CameraClassificationDocument.From(classified, rowKeys), CameraJsonContext.Default.CameraClassificationDocument);
-        await CommitAsync(classified.Upload, CameraImageClassifier.StatusClassified, rows, document, previous, cancellationToken).ConfigureAwait(false);
-        return rowKeys;
+        var document = BinaryData.FromObjectAsJson(CameraClassificationDocument.From(classified, RowKeys(rows)), CameraJsonContext.Default.CameraClassificationDocument);
+        return _committer.CommitAsync(classified.Upload, CameraImageClassifier.StatusClassified, rows, document, known, cancellationToken);
     }
 
-    /// <summary>Stores a rejection (its row, its record) in place of what <paramref name="previous"/> says is stored; returns the row key.</summary>
-    public async Task<IReadOnlyList<string>> SaveRejectionAsync(RejectedUpload rejected, CameraUploadIndex? previous, CancellationToken cancellationToken)
+    /// <summary>Stores a rejection (its row, its record) as <see cref="SaveClassificationAsync"/> stores a classification.</summary>
+    public Task<CameraCommit> SaveRejectionAsync(RejectedUpload rejected, CameraUploadIndex? known, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rejected);
         TableEntity[] rows = [CameraTableRows.RejectionRow(rejected)];
-        var rowKeys = RowKeys(rows);
-        var document = BinaryData.FromObjectAsJson(CameraRejectionDocument.From(rejected, rowKeys), CameraJsonContext.Default.CameraRejectionDocument);
-        await CommitAsync(rejected.Upload, CameraImageClassifier.StatusRejected, rows, document, previous, cancellationToken).ConfigureAwait(false);
-        return rowKeys;
+        var document = BinaryData.FromObjectAsJson(CameraRejectionDocument.From(rejected, RowKeys(rows)), CameraJsonContext.Default.CameraRejectionDocument);
+        return _committer.CommitAsync(rejected.Upload, CameraImageClassifier.StatusRejected, rows, document, known, cancellationToken);
     }
 
-    /// <summary>Compares a frame with the camera's previous one (with <paramref name="detector"/>) and records it in the camera's frame state.</summary>
-    public Task<StaleDecision> RecordFrameAsync(CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector, CancellationToken cancellationToken)
+    /// <summary>Writes nothing for an upload that <paramref name="winner"/> (a newer version) supersedes, but removes what an older, unfinished delivery may have left.</summary>
+    public Task<CameraCommit> SkipSupersededAsync(CameraUpload upload, CameraUploadIndex winner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        ArgumentNullException.ThrowIfNull(winner);
+        return _committer.StoredByAnotherAsync(upload, winner, cancellationToken);
+    }
+
+    /// <summary>
+    /// Compares a frame with the camera's previous one (with <paramref name="detector"/>) and records it in the camera's
+    /// frame state; recorded frames captured after <paramref name="now"/> (beyond clock skew) are not trusted.
+    /// </summary>
+    public Task<StaleDecision> RecordFrameAsync(CameraUpload upload, CameraFrame frame, FrozenFeedDetector detector, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(detector);
-        return _frames.RecordAsync(upload, frame, detector, cancellationToken);
+        return _frames.RecordAsync(upload, frame, detector, now, cancellationToken);
     }
 
     /// <summary>One page of up to <paramref name="top"/> result and rejection rows, newest first.</summary>
@@ -123,55 +134,6 @@ public sealed class CameraResultStore
         await foreach (var row in rows.ConfigureAwait(false))
         {
             yield return CameraTableRows.ReadSummaryRow(row);
-        }
-    }
-
-    /// <summary>
-    /// 1. one transaction: the new rows and the index row (new keys, stale keys, not complete);
-    /// 2. the document (overwrite), and the document of the other status removed when it may exist;
-    /// 3. stale rows deleted; 4. the index marked complete. Every step is idempotent.
-    /// </summary>
-    private async Task CommitAsync(CameraUpload upload, string status, IReadOnlyList<TableEntity> rows, BinaryData document, CameraUploadIndex? previous, CancellationToken cancellationToken)
-    {
-        var rowKeys = RowKeys(rows);
-        var stale = previous?.RowsReplacedBy(rowKeys) ?? [];
-        var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
-        actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, CameraTableRows.IndexRow(upload, status, rowKeys, stale, complete: false)));
-        await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-
-        await WriteDocumentAsync(upload, status, document, previous, cancellationToken).ConfigureAwait(false);
-        await DeleteRowsAsync(upload.CameraId, stale, cancellationToken).ConfigureAwait(false);
-        var complete = CameraTableRows.IndexRow(upload, status, rowKeys, [], complete: true);
-        await _table.UpsertEntityAsync(complete, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task WriteDocumentAsync(CameraUpload upload, string status, BinaryData document, CameraUploadIndex? previous, CancellationToken cancellationToken)
-    {
-        var classified = status == CameraImageClassifier.StatusClassified;
-        var (documents, otherDocuments) = classified ? (_results, _rejected) : (_rejected, _results);
-        var name = DocumentName(upload.CameraId, upload.BlobName);
-        await documents.GetBlobClient(name).UploadAsync(
-            document,
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
-            cancellationToken).ConfigureAwait(false);
-        if (previous is not null && previous.MayHaveDocumentOtherThan(status))
-        {
-            await otherDocuments.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task DeleteRowsAsync(string cameraId, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
-    {
-        foreach (var rowKey in rowKeys)
-        {
-            try
-            {
-                await _table.DeleteEntityAsync(cameraId, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                // Already gone (an earlier attempt deleted it).
-            }
         }
     }
 

@@ -6,12 +6,21 @@ namespace SmartCity.Cameras.Storage;
 /// Answers the camera query API from the result store: a camera's classifications in a capture-time range, newest first,
 /// paged with an opaque continuation token; and counts per top label per hour or day.
 /// </summary>
-public sealed class CameraResultsQuery(CameraResultStore store)
+public sealed class CameraResultsQuery(CameraResultStore store, int maxSummaryRows = CameraResultsQuery.DefaultMaxSummaryRows)
 {
     public const int MaxTop = 1000;
     public const int DefaultTop = 50;
 
-    /// <summary>Longest range a summary covers, per interval (bounds the rows read).</summary>
+    /// <summary>
+    /// Most rows one summary request reads by default: at 1,000 rows per Tables page, 50 pages, a few
+    /// seconds in the region; a camera's week at one frame every 15 s with one model.
+    /// </summary>
+    public const int DefaultMaxSummaryRows = 50_000;
+
+    /// <summary>Most rows one summary request reads (one more tells whether there are more).</summary>
+    public int MaxSummaryRows { get; } = maxSummaryRows > 0 ? maxSummaryRows : throw new ArgumentOutOfRangeException(nameof(maxSummaryRows), maxSummaryRows, "A summary must read at least one row.");
+
+    /// <summary>Longest range a summary covers, per interval (bounds the buckets of an answer; <see cref="MaxSummaryRows"/> bounds the rows read).</summary>
     public static TimeSpan MaxSummaryRange(SummaryInterval interval) => interval == SummaryInterval.Hour ? TimeSpan.FromDays(31) : TimeSpan.FromDays(366);
 
     public async Task<CameraClassificationPage> ListAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, string? label, string? model, int top, string? continuationToken, CancellationToken cancellationToken = default)
@@ -29,6 +38,12 @@ public sealed class CameraResultsQuery(CameraResultStore store)
         return new CameraClassificationPage(cameraId, from, to, rows.Items, CameraContinuationToken.Encode(rows.ContinuationToken));
     }
 
+    /// <summary>
+    /// Counts a camera's rows in [from, to) per interval, model and top label, reading at most
+    /// <see cref="MaxSummaryRows"/> rows (newest first): past that, the answer covers the newest whole
+    /// intervals read and says so (<see cref="CameraSummary.Complete"/>, <see cref="CameraSummary.CoveredFrom"/>);
+    /// when not even the newest interval fits, it is an <see cref="CameraQueryException"/>.
+    /// </summary>
     public async Task<CameraSummary> SummarizeAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, SummaryInterval interval, CancellationToken cancellationToken = default)
     {
         CheckCamera(cameraId);
@@ -39,12 +54,32 @@ public sealed class CameraResultsQuery(CameraResultStore store)
         }
 
         var tally = new CameraSummaryTally(interval);
+        var (read, firstUnread) = (0, (DateTimeOffset?)null);
         await foreach (var row in store.ReadSummaryRowsAsync(cameraId, from, to, cancellationToken).ConfigureAwait(false))
         {
+            if (read++ == MaxSummaryRows)
+            {
+                firstUnread = row.CapturedAt; // one row past the limit: there is more
+                break;
+            }
+
             tally.Add(row);
         }
 
-        return tally.ToSummary(cameraId, from, to);
+        return firstUnread is { } unread ? Partial(tally, cameraId, from, to, interval, unread) : tally.ToSummary(cameraId, from, to, from, complete: true);
+    }
+
+    /// <summary>The intervals newer than the one holding the first unread row, which were read whole.</summary>
+    private CameraSummary Partial(CameraSummaryTally tally, string cameraId, DateTimeOffset from, DateTimeOffset to, SummaryInterval interval, DateTimeOffset firstUnread)
+    {
+        var coveredFrom = tally.NextStart(firstUnread);
+        if (coveredFrom >= to)
+        {
+            var narrower = interval == SummaryInterval.Day ? "ask per hour" : "list the classifications instead";
+            throw new CameraQueryException("interval", $"The newest {interval.ToString().ToLowerInvariant()} of the range alone holds more than {MaxSummaryRows} rows, the most one summary reads: {narrower}.");
+        }
+
+        return tally.ToSummary(cameraId, from, to, coveredFrom, complete: false);
     }
 
     /// <summary>Parses an ISO 8601 time from the query string (no offset means UTC).</summary>

@@ -3,6 +3,9 @@ namespace SmartCity.Cameras.Storage;
 /// <summary>
 /// Counts per interval, model and top label over [From, To) (for traffic-scene the top label is
 /// the congestion level); rejected uploads counted apart; the periods the feed was frozen.
+/// A summary reads at most <see cref="CameraResultsQuery.MaxSummaryRows"/> rows: when the range
+/// holds more, the answer is exact for the newest whole intervals read, [CoveredFrom, To), and
+/// <see cref="Complete"/> is false; the same query with <c>to</c> = <see cref="CoveredFrom"/> gives the rest.
 /// </summary>
 public sealed record CameraSummary(
     string CameraId,
@@ -12,4 +15,6 @@ public sealed record CameraSummary(
     IReadOnlyList<CameraSummaryBucket> Buckets,
     int Classified,
     int Rejected,
-    IReadOnlyList<StalePeriod> StalePeriods);
+    IReadOnlyList<StalePeriod> StalePeriods,
+    bool Complete,
+    DateTimeOffset CoveredFrom);

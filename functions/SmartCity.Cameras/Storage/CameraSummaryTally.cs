@@ -1,18 +1,21 @@
 namespace SmartCity.Cameras.Storage;
 
-/// <summary>Counts the rows of a summary: per interval, model and top label; rejections apart; stale uploads into frozen periods.</summary>
+/// <summary>
+/// Counts the rows of a summary: per interval, model and top label; rejections apart; stale uploads
+/// into frozen periods. Everything is kept per interval, so a summary can leave out the intervals
+/// it did not read whole.
+/// </summary>
 internal sealed class CameraSummaryTally(SummaryInterval interval)
 {
     private readonly Dictionary<(DateTimeOffset Start, string Model, string Label), int> _counts = [];
+    private readonly Dictionary<DateTimeOffset, int> _rejected = [];
     private readonly Dictionary<string, (DateTimeOffset FirstSeen, DateTimeOffset CapturedAt)> _staleUploads = new(StringComparer.Ordinal);
-    private int _classified;
-    private int _rejected;
 
     public void Add(CameraSummaryRow row)
     {
         if (row.Status == CameraImageClassifier.StatusRejected)
         {
-            _rejected++;
+            _rejected[Start(row.CapturedAt)] = _rejected.GetValueOrDefault(Start(row.CapturedAt)) + 1;
             return;
         }
 
@@ -22,26 +25,33 @@ internal sealed class CameraSummaryTally(SummaryInterval interval)
             _staleUploads[blobName] = (row.PictureFirstSeenAt ?? row.CapturedAt, row.CapturedAt);
         }
 
-        var key = (Truncate(row.CapturedAt), row.Model ?? string.Empty, row.TopLabel ?? string.Empty);
+        var key = (Start(row.CapturedAt), row.Model ?? string.Empty, row.TopLabel ?? string.Empty);
         _counts[key] = _counts.GetValueOrDefault(key) + 1;
-        _classified++;
     }
 
-    public CameraSummary ToSummary(string cameraId, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The start of the interval after the one <paramref name="time"/> falls in.</summary>
+    public DateTimeOffset NextStart(DateTimeOffset time) => interval == SummaryInterval.Hour ? Start(time).AddHours(1) : Start(time).AddDays(1);
+
+    /// <summary>The summary of what was added; when <paramref name="complete"/> is false, only of the intervals from <paramref name="coveredFrom"/> on.</summary>
+    public CameraSummary ToSummary(string cameraId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset coveredFrom, bool complete)
     {
-        var buckets = _counts
+        var cut = complete ? DateTimeOffset.MinValue : coveredFrom;
+        var counts = _counts.Where(c => c.Key.Start >= cut).ToList();
+        var buckets = counts
             .OrderBy(c => c.Key.Start).ThenBy(c => c.Key.Model, StringComparer.Ordinal).ThenBy(c => c.Key.Label, StringComparer.Ordinal)
             .Select(c => new CameraSummaryBucket(c.Key.Start, c.Key.Model, c.Key.Label, c.Value))
             .ToArray();
         var stalePeriods = _staleUploads.Values
+            .Where(f => f.CapturedAt >= cut)
             .GroupBy(f => f.FirstSeen)
             .OrderBy(g => g.Key)
             .Select(g => new StalePeriod(g.Key, g.Max(f => f.CapturedAt), g.Count()))
             .ToArray();
-        return new CameraSummary(cameraId, from, to, interval.ToString().ToLowerInvariant(), buckets, _classified, _rejected, stalePeriods);
+        var rejected = _rejected.Where(r => r.Key >= cut).Sum(r => r.Value);
+        return new CameraSummary(cameraId, from, to, interval.ToString().ToLowerInvariant(), buckets, counts.Sum(c => c.Value), rejected, stalePeriods, complete, coveredFrom);
     }
 
-    private DateTimeOffset Truncate(DateTimeOffset time)
+    private DateTimeOffset Start(DateTimeOffset time)
     {
         var utc = time.UtcDateTime;
         return interval == SummaryInterval.Hour

@@ -31,16 +31,21 @@ internal static class CameraTableRows
         return row;
     }
 
-    /// <summary>The per-blob index row: the version written, its rows, the older rows still to delete, and whether all is written.</summary>
-    public static TableEntity IndexRow(CameraUpload upload, string status, IEnumerable<string> rowKeys, IEnumerable<string> staleRowKeys, bool complete) =>
+    /// <summary>
+    /// The per-blob index row: the version written (ETag and Last-Modified), its rows, the older rows
+    /// still to delete, whether all is written, and the claim's generation.
+    /// </summary>
+    public static TableEntity IndexRow(CameraUpload upload, string status, IEnumerable<string> rowKeys, IEnumerable<string> staleRowKeys, bool complete, long generation) =>
         new(upload.CameraId, CameraRowKeys.Index(upload.BlobName))
         {
             [Column.BlobName] = upload.BlobName,
             [Column.SourceETag] = upload.SourceETag,
+            [Column.SourceLastModified] = upload.LastModified.ToUniversalTime(),
             [Column.Status] = status,
             [Column.RowKeys] = string.Join(KeySeparator, rowKeys),
             [Column.StaleRowKeys] = string.Join(KeySeparator, staleRowKeys),
             [Column.Complete] = complete,
+            [Column.Generation] = generation,
         };
 
     public static CameraUploadIndex ReadIndex(TableEntity row) => new(
@@ -48,7 +53,12 @@ internal static class CameraTableRows
         row.GetString(Column.Status) ?? string.Empty,
         SplitKeys(row.GetString(Column.RowKeys)),
         SplitKeys(row.GetString(Column.StaleRowKeys)),
-        row.GetBoolean(Column.Complete) ?? false);
+        row.GetBoolean(Column.Complete) ?? false)
+    {
+        SourceLastModified = row.GetDateTimeOffset(Column.SourceLastModified) ?? default,
+        Generation = row.GetInt64(Column.Generation) ?? 0,
+        RowETag = row.ETag,
+    };
 
     /// <summary>A result or rejection row as the query API returns it.</summary>
     public static CameraClassification ReadClassification(TableEntity row) => new(
@@ -148,15 +158,24 @@ internal static class CameraTableRows
     }
 
     /// <summary>The columns every result and rejection row has.</summary>
-    private static TableEntity UploadRow(CameraUpload upload, string rowKey, string status, CaptureTime capturedAt) => new(upload.CameraId, rowKey)
+    private static TableEntity UploadRow(CameraUpload upload, string rowKey, string status, CaptureTime capturedAt)
     {
-        [Column.Status] = status,
-        [Column.BlobName] = upload.BlobName,
-        [Column.SourceUri] = upload.SourceUri,
-        [Column.SourceETag] = upload.SourceETag,
-        [Column.CapturedAt] = capturedAt.Time.ToUniversalTime(),
-        [Column.CaptureTimeSource] = capturedAt.Source,
-    };
+        var row = new TableEntity(upload.CameraId, rowKey)
+        {
+            [Column.Status] = status,
+            [Column.BlobName] = upload.BlobName,
+            [Column.SourceUri] = upload.SourceUri,
+            [Column.SourceETag] = upload.SourceETag,
+            [Column.CapturedAt] = capturedAt.Time.ToUniversalTime(),
+            [Column.CaptureTimeSource] = capturedAt.Source,
+        };
+        if (capturedAt.Note is { } note)
+        {
+            row[Column.CaptureTimeNote] = note;
+        }
+
+        return row;
+    }
 
     private static string[] SplitKeys(string? value) => string.IsNullOrEmpty(value) ? [] : value.Split(KeySeparator);
 
@@ -198,8 +217,10 @@ internal static class CameraTableRows
         public const string BlobName = "BlobName";
         public const string SourceUri = "SourceUri";
         public const string SourceETag = "SourceETag";
+        public const string SourceLastModified = "SourceLastModified";
         public const string CapturedAt = "CapturedAt";
         public const string CaptureTimeSource = "CaptureTimeSource";
+        public const string CaptureTimeNote = "CaptureTimeNote";
         public const string Model = "Model";
         public const string ModelVersion = "ModelVersion";
         public const string TopLabel = "TopLabel";
@@ -216,6 +237,7 @@ internal static class CameraTableRows
         public const string RowKeys = "RowKeys";
         public const string StaleRowKeys = "StaleRowKeys";
         public const string Complete = "Complete";
+        public const string Generation = "Generation";
         public const string LastFrame = "Last";
         public const string PreviousFrame = "Previous";
         public const string FrameUpload = "Upload";

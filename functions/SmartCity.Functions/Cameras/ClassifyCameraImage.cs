@@ -26,13 +26,13 @@ public sealed partial class ClassifyCameraImage(CameraImageClassifier classifier
         var problem = CameraBlobPath.Validate(options.Value.ImagesContainer, blob.BlobContainerName, blob.Name, cameraId, name);
         if (problem is not null)
         {
-            LogIgnored(logger, blob.BlobContainerName, blob.Name, problem);
+            LogIgnored(logger, blob.BlobContainerName, blob.Name, cameraId, name, problem);
             return;
         }
 
         await classifier.ClassifyAsync(blob, cameraId!, name!, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored blob event for {Container}/{BlobName}: {Problem}")]
-    private static partial void LogIgnored(ILogger logger, string container, string blobName, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored blob event for {Container}/{BlobName} (path {CameraId}/{Name}): {Problem}")]
+    private static partial void LogIgnored(ILogger logger, string container, string blobName, string? cameraId, string? name, string problem);
 }

@@ -73,16 +73,18 @@ public class CameraTableRowsTests
     [Fact]
     public void An_index_row_reads_back_with_its_keys_in_order()
     {
-        var row = CameraTableRows.IndexRow(Upload, "classified", ["k2", "k1"], ["old"], complete: false);
+        var row = CameraTableRows.IndexRow(Upload, "classified", ["k2", "k1"], ["old"], complete: false, generation: 7);
+        row.ETag = new Azure.ETag("W/\"datetime'2026-01-22T09%3A31%3A00Z'\"");
 
         var index = CameraTableRows.ReadIndex(row);
 
         Assert.Equal(CameraRowKeys.Index("gate/0930.jpg"), row.RowKey);
         Assert.Equal("k2|k1", row.GetString("RowKeys"));
         Assert.Equal((Upload.SourceETag, "classified", false), (index.SourceETag, index.Status, index.Complete));
+        Assert.Equal((Upload.LastModified, 7L, row.ETag), (index.SourceLastModified, index.Generation, index.RowETag));
         Assert.Equal(["k2", "k1"], index.RowKeys);
         Assert.Equal(["old"], index.StaleRowKeys);
-        Assert.Empty(CameraTableRows.ReadIndex(CameraTableRows.IndexRow(Upload, "rejected", [], [], complete: true)).StaleRowKeys);
+        Assert.Empty(CameraTableRows.ReadIndex(CameraTableRows.IndexRow(Upload, "rejected", [], [], complete: true, generation: 1)).StaleRowKeys);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -15,6 +16,8 @@ public sealed class CameraTestPipeline : IAsyncDisposable
 {
     public CameraTestPipeline(string connectionString, InferenceEngine engine, FaultPolicy? faults, string? modelRoutes = null, long? maxImageBytes = null)
     {
+        ConnectionString = connectionString;
+        Engine = engine;
         Options = UniqueOptions(modelRoutes, maxImageBytes);
         Assert.True(new CameraPipelineOptionsValidator().Validate(null, Options).Succeeded);
         Uploads = new BlobServiceClient(connectionString);
@@ -30,6 +33,10 @@ public sealed class CameraTestPipeline : IAsyncDisposable
     }
 
     public CameraPipelineOptions Options { get; }
+
+    public string ConnectionString { get; }
+
+    public InferenceEngine Engine { get; }
 
     public BlobServiceClient Uploads { get; }
 
@@ -62,10 +69,33 @@ public sealed class CameraTestPipeline : IAsyncDisposable
     }
 
     /// <summary>Classifies one upload at <c>{cameraId}/{name}</c>, as the blob-triggered function does for a valid event.</summary>
-    public Task RunAsync(BlobClient blob)
+    public Task RunAsync(BlobClient blob) => RunAsync(Classifier, blob);
+
+    /// <summary>Classifies one upload with <paramref name="classifier"/> (another instance, see <see cref="CreateInstance"/>).</summary>
+    public static Task<CameraUploadResult> RunAsync(CameraImageClassifier classifier, BlobClient blob)
     {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(blob);
         var slash = blob.Name.IndexOf('/', StringComparison.Ordinal);
-        return Classifier.ClassifyAsync(blob, blob.Name[..slash], blob.Name[(slash + 1)..], CancellationToken.None);
+        return classifier.ClassifyAsync(blob, blob.Name[..slash], blob.Name[(slash + 1)..], CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Another function instance on the same storage: its own store and clients (with
+    /// <paramref name="policy"/> in their pipelines when given), the same containers and table.
+    /// </summary>
+    public CameraImageClassifier CreateInstance(HttpPipelinePolicy? policy = null)
+    {
+        var blobOptions = new BlobClientOptions();
+        var tableOptions = new TableClientOptions();
+        if (policy is not null)
+        {
+            blobOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+            tableOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
+
+        var store = new CameraResultStore(new BlobServiceClient(ConnectionString, blobOptions), new TableServiceClient(ConnectionString, tableOptions), Options);
+        return new CameraImageClassifier(Engine, store);
     }
 
     /// <summary>Result rows (not the per-blob index rows) of a camera, as stored.</summary>

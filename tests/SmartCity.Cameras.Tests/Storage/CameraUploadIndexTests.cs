@@ -32,4 +32,18 @@ public class CameraUploadIndexTests
 
         Assert.Equal(expected, index.MayHaveDocumentOtherThan(status));
     }
+
+    [Fact]
+    public void Only_a_later_Last_Modified_of_another_ETag_supersedes_an_upload()
+    {
+        var uploaded = new DateTimeOffset(2026, 1, 22, 8, 0, 0, TimeSpan.Zero);
+        var upload = new CameraUpload("cam-1", "latest.jpg", "https://st.example/images/cam-1/latest.jpg", "\"0x2\"", 10, uploaded, new Dictionary<string, string>());
+        var index = new CameraUploadIndex("\"0x1\"", "classified", ["a"], [], Complete: true) { SourceLastModified = uploaded.AddSeconds(1) };
+
+        Assert.True(index.Supersedes(upload));
+        Assert.False((index with { SourceLastModified = uploaded }).Supersedes(upload)); // same second: the blob decides
+        Assert.False((index with { SourceLastModified = uploaded.AddSeconds(-1) }).Supersedes(upload));
+        Assert.False((index with { SourceLastModified = default }).Supersedes(upload)); // written before Last-Modified was kept
+        Assert.False((index with { SourceETag = upload.SourceETag }).Supersedes(upload));
+    }
 }

@@ -112,6 +112,56 @@ public class CameraResultsFunctionsTests(AzuriteFixture azurite)
         Assert.Equal(11, daily.Buckets.Sum(b => b.Count));
     }
 
+    /// <summary>
+    /// A summary reads at most a set number of rows: past it the answer is exact for the newest
+    /// whole intervals it read, says so (<c>complete</c> false, <c>coveredFrom</c>), and the same
+    /// query with <c>to</c> = <c>coveredFrom</c> gives the rest.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_summary_past_its_row_limit_answers_the_newest_whole_hours_and_says_where_to_go_on()
+    {
+        await using var pipeline = azurite.CreatePipeline();
+        await SeedAsync(pipeline);
+        var api = new CameraResultsFunctions(new CameraResultsQuery(pipeline.Store, maxSummaryRows: 4));
+        var answers = new List<JsonElement>();
+        var to = Base.AddDays(1);
+        do
+        {
+            var context = HttpTestHost.Request("GET", "/api/cameras/cam-q/summary", query: $"from={T(Base)}&to={T(to)}&interval=hour");
+            var response = await HttpTestHost.InvokeAsync(context, () => api.SummaryAsync(context.Request, "cam-q", CancellationToken.None));
+            Assert.Equal(200, response.Status);
+            answers.Add(response.Json);
+            to = response.Json.GetProperty("coveredFrom").GetDateTimeOffset();
+        }
+        while (!answers[^1].GetProperty("complete").GetBoolean() && answers.Count < 10);
+
+        // Rows at 0-51, 68(rejected)-119 and 136-170 minutes: four rows and a peek at the fifth per answer.
+        Assert.Equal([Base.AddHours(2), Base.AddHours(1), Base], answers.Select(a => a.GetProperty("coveredFrom").GetDateTimeOffset()));
+        Assert.Equal([false, false, true], answers.Select(a => a.GetProperty("complete").GetBoolean()));
+        Assert.Equal([3, 3, 4], answers.Select(a => a.GetProperty("classified").GetInt32()));
+        Assert.Equal([0, 1, 0], answers.Select(a => a.GetProperty("rejected").GetInt32()));
+        Assert.All(answers, a => Assert.All(a.GetProperty("buckets").EnumerateArray(), b => Assert.True(b.GetProperty("start").GetDateTimeOffset() >= a.GetProperty("coveredFrom").GetDateTimeOffset())));
+
+        var whole = await new CameraResultsQuery(pipeline.Store).SummarizeAsync("cam-q", Base, Base.AddDays(1), SummaryInterval.Hour);
+        Assert.Equal((true, Base), (whole.Complete, whole.CoveredFrom));
+        Assert.Equal(whole.Classified, answers.Sum(a => a.GetProperty("classified").GetInt32()));
+    }
+
+    [SkippableFact]
+    public async Task A_summary_whose_newest_interval_alone_is_past_the_row_limit_is_a_400_that_says_to_narrow_it()
+    {
+        await using var pipeline = azurite.CreatePipeline();
+        await SeedAsync(pipeline);
+        var api = new CameraResultsFunctions(new CameraResultsQuery(pipeline.Store, maxSummaryRows: 4));
+        var context = HttpTestHost.Request("GET", "/api/cameras/cam-q/summary", query: $"from={T(Base)}&to={T(Base.AddDays(1))}&interval=day");
+
+        var response = await HttpTestHost.InvokeAsync(context, () => api.SummaryAsync(context.Request, "cam-q", CancellationToken.None));
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal("urn:smartcity:problem:invalid-query", response.Json.GetProperty("type").GetString());
+        Assert.Contains("more than 4 rows", response.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("classifications", "top=0")]
     [InlineData("classifications", "top=abc")]
