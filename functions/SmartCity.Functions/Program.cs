@@ -3,10 +3,12 @@ using Microsoft.Extensions.Hosting;
 using SmartCity.Cameras;
 using SmartCity.Functions.Http;
 using SmartCity.Functions.Infrastructure;
+using SmartCity.Functions.Training;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddTelemetry();
 builder.Services.AddCameraPipeline(); // and the inference engine it runs on
+builder.Services.AddTrainingJobs(); // and the blob model repository beside the bundled models
 builder.AddHttpApi();
 builder.Build().Run();
