@@ -172,7 +172,20 @@ var appSettings appSettingsType = {
   inferenceMaxQueueLength: inferenceMaxQueueLength
   inferenceWarmUpModels: warmUpModels
   httpMaxBodyBytes: httpMaxBodyBytes
+  // Model repository and training jobs (issue 13): names fixed like the camera containers; the
+  // limits are the app's defaults (change the app setting to tune them).
+  modelRepositoryContainer: 'models'
+  inferenceRepositoryRefreshSeconds: 30
+  trainingJobsQueue: 'training-jobs'
+  trainingDataContainer: 'training-data'
+  trainingJobsContainer: 'training-jobs'
+  trainingImagesPerMessage: 100
+  trainingMinImagesPerLabel: 10
+  trainingMaxImages: 20000
 }
+
+// The Functions host moves a message that failed its last try to <queue>-poison; it is created with the queue.
+var trainingPoisonQueue = '${appSettings.trainingJobsQueue}-poison'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -202,6 +215,10 @@ module storage 'modules/storage.bicep' = {
       appSettings.cameraResultsContainer
       appSettings.cameraRejectedContainer
       deploymentContainerName
+      // Model repository and training jobs (issue 13).
+      appSettings.modelRepositoryContainer
+      appSettings.trainingDataContainer
+      appSettings.trainingJobsContainer
     ]
     tableNames: [
       appSettings.cameraTableName
@@ -243,6 +260,45 @@ module rbac 'modules/rbac.bicep' = {
   ]
 }
 
+// ---------------------------------------------------------------------------
+// Model repository and training jobs (issue 13): the queues, and the app's roles on the
+// models, training-jobs and training-data containers and on the queues, each at its own scope.
+// ---------------------------------------------------------------------------
+
+module queues 'modules/queues.bicep' = {
+  name: 'queues'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    queueNames: [
+      appSettings.trainingJobsQueue
+      trainingPoisonQueue
+    ]
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+module rbacModels 'modules/rbac-models.bicep' = {
+  name: 'rbac-models'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    #disable-next-line what-if-short-circuiting
+    appPrincipalId: identity.outputs.principalId
+    modelsContainerName: appSettings.modelRepositoryContainer
+    trainingJobsContainerName: appSettings.trainingJobsContainer
+    trainingDataContainerName: appSettings.trainingDataContainer
+    trainingQueueName: appSettings.trainingJobsQueue
+    trainingPoisonQueueName: trainingPoisonQueue
+  }
+  dependsOn: [
+    storage
+    queues
+  ]
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: rg
@@ -266,6 +322,7 @@ module functionApp 'modules/functionapp.bicep' = {
   // The app starts indexing its triggers at once; it needs its storage roles first.
   dependsOn: [
     rbac
+    rbacModels
   ]
 }
 
@@ -309,6 +366,12 @@ output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 
 @description('Container cameras upload images to; the Event Grid subscription filters on it.')
 output CAMERA_IMAGES_CONTAINER_NAME string = appSettings.cameraImagesContainer
+
+@description('Container of the published model versions (issue 13).')
+output MODELS_CONTAINER_NAME string = appSettings.modelRepositoryContainer
+
+@description('Container to upload labelled training images to, one folder per label (issue 13).')
+output TRAINING_DATA_CONTAINER_NAME string = appSettings.trainingDataContainer
 
 @description('Name of the Event Grid system topic on the storage account (used by the postdeploy hook).')
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
