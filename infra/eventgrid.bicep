@@ -16,6 +16,11 @@ param subscriptionName string = 'classify-camera-images'
 @secure()
 param blobsExtensionKey string
 
+@description('Container (on the topic\'s storage account) that events are dead-lettered to once retries are exhausted or the endpoint refuses them; main.bicep creates it.')
+@minLength(3)
+@maxLength(63)
+param deadLetterContainerName string = 'dead-letter'
+
 @description('Minutes Event Grid keeps retrying an event the function did not accept.')
 @minValue(1)
 @maxValue(1440)
@@ -66,6 +71,21 @@ resource cameraImagesSubscription 'Microsoft.EventGrid/systemTopics/eventSubscri
     retryPolicy: {
       maxDeliveryAttempts: 30
       eventTimeToLiveInMinutes: eventTimeToLiveInMinutes
+    }
+    // An event that still fails after the retries (or that the endpoint refuses) is written to
+    // the dead-letter container with the system topic's managed identity, not lost.
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          // The topic's source is the storage account.
+          resourceId: systemTopic.properties.source
+          blobContainerName: deadLetterContainerName
+        }
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ targetScope = 'subscription'
 
 metadata description = 'SmartCity.Serverless: ONNX inference on Azure Functions Flex Consumption, with identity-only access to storage and monitoring.'
 
-import { appSettingsType } from 'modules/types.bicep'
+import { appSettingsType, networkRulesType, storageLayoutType } from 'modules/types.bicep'
 
 // ---------------------------------------------------------------------------
 // Environment (set by azd)
@@ -138,6 +138,28 @@ param inferenceMaxQueueLength int = 256
 param httpMaxBodyBytes int = 10485760
 
 // ---------------------------------------------------------------------------
+// Security: Entra ID (Easy Auth) and network restrictions (see docs-security.md)
+// ---------------------------------------------------------------------------
+
+@description('Turn on App Service authentication with Microsoft Entra ID (Easy Auth): bearer tokens are validated by the platform and the camera routes require the app role Cameras.Read (EasyAuth__Enabled). Needs entraClientId.')
+param entraAuthEnabled bool = false
+
+@description('Tenant ID of the Entra app registration; empty for the tenant of the deployment.')
+param entraTenantId string = ''
+
+@description('Application (client) ID of the Entra app registration that defines the app roles; required when entraAuthEnabled is true.')
+param entraClientId string = ''
+
+@description('Close the storage account to every network but the function app\'s subnet (a virtual network is created and the app integrated with it), trusted Azure services and storageAllowedIpRanges.')
+param restrictStorageNetwork bool = false
+
+@description('Public IPv4 addresses or CIDR ranges (cameras, developers) that may reach the storage account when restrictStorageNetwork is true.')
+param storageAllowedIpRanges string[] = []
+
+@description('IPv4 CIDR ranges allowed to call the function app; empty allows any address. Event Grid is always allowed; mobile apps on arbitrary networks need it empty.')
+param functionAppAllowedIpRanges string[] = []
+
+// ---------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------
 
@@ -151,6 +173,7 @@ var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
 var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+var virtualNetworkName = '${abbrs.networkVirtualNetworks}${resourceToken}'
 
 // Everything the app reads from its settings, in the one object the function app module takes.
 // The container and table names are fixed: the code's defaults (local.settings.sample.json) and
@@ -182,6 +205,21 @@ var appSettings appSettingsType = {
   trainingImagesPerMessage: 100
   trainingMinImagesPerLabel: 10
   trainingMaxImages: 20000
+  easyAuthEnabled: entraAuthEnabled
+}
+
+// Every container and the table by what it holds, for the storage and role modules. The host's
+// containers are created here rather than by the host, so that its blob role can be granted on
+// them alone.
+var storageLayout storageLayoutType = {
+  deploymentContainer: deploymentContainerName
+  hostLocksContainer: 'azure-webjobs-hosts'
+  hostKeysContainer: 'azure-webjobs-secrets'
+  imagesContainer: appSettings.cameraImagesContainer
+  resultsContainer: appSettings.cameraResultsContainer
+  rejectedContainer: appSettings.cameraRejectedContainer
+  deadLetterContainer: 'dead-letter'
+  table: appSettings.cameraTableName
 }
 
 // The Functions host moves a message that failed its last try to <queue>-poison; it is created with the queue.
@@ -203,6 +241,27 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+module network 'modules/network.bicep' = if (restrictStorageNetwork) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: virtualNetworkName
+    location: location
+    tags: tags
+  }
+}
+
+// The restrictions in the one object the storage and function app modules read.
+var networkRules networkRulesType = {
+  restrictStorage: restrictStorageNetwork
+  storageAllowedIpRanges: storageAllowedIpRanges
+  // The subnet's ID is known before the network exists, so the modules need not wait for it.
+  appSubnetId: restrictStorageNetwork
+    ? resourceId(subscription().subscriptionId, rg.name, 'Microsoft.Network/virtualNetworks/subnets', virtualNetworkName, 'app')
+    : ''
+  functionAppAllowedIpRanges: functionAppAllowedIpRanges
+}
+
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   scope: rg
@@ -211,22 +270,29 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     containerNames: [
-      appSettings.cameraImagesContainer
-      appSettings.cameraResultsContainer
-      appSettings.cameraRejectedContainer
-      deploymentContainerName
+      storageLayout.imagesContainer
+      storageLayout.resultsContainer
+      storageLayout.rejectedContainer
+      storageLayout.deadLetterContainer
+      storageLayout.deploymentContainer
+      storageLayout.hostLocksContainer
+      storageLayout.hostKeysContainer
       // Model repository and training jobs (issue 13).
       appSettings.modelRepositoryContainer
       appSettings.trainingDataContainer
       appSettings.trainingJobsContainer
     ]
     tableNames: [
-      appSettings.cameraTableName
+      storageLayout.table
     ]
     deleteRetentionDays: blobSoftDeleteRetentionDays
-    imagePrefix: '${appSettings.cameraImagesContainer}/'
+    imagePrefix: '${storageLayout.imagesContainer}/'
     imageRetentionDays: imageRetentionDays
+    network: networkRules
   }
+  dependsOn: [
+    network
+  ]
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -245,11 +311,14 @@ module rbac 'modules/rbac.bicep' = {
   scope: rg
   params: {
     storageAccountName: storageAccountName
+    layout: storageLayout
     applicationInsightsName: applicationInsightsName
-    // The principal ID exists only once the identity does; What-If cannot predict these
+    // The principal IDs exist only once the identities do; What-If cannot predict these
     // assignment names, which is the price of naming them guid(scope.id, principalId, roleId).
     #disable-next-line what-if-short-circuiting
     appPrincipalId: identity.outputs.principalId
+    #disable-next-line what-if-short-circuiting
+    eventGridPrincipalId: eventGrid.outputs.principalId
     userPrincipalId: principalId
     userPrincipalType: principalType
     allowUserIdentityPrincipal: allowUserIdentityPrincipal
@@ -318,11 +387,29 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     settings: appSettings
+    network: networkRules
   }
-  // The app starts indexing its triggers at once; it needs its storage roles first.
+  // The app starts indexing its triggers at once; it needs its storage roles first (and its
+  // subnet, when there is one).
   dependsOn: [
     rbac
     rbacModels
+    network
+  ]
+}
+
+// Absent when off: a later deployment with it off does not remove settings made earlier (turn
+// them off with az webapp auth update --enabled false, see docs-security.md).
+module easyAuth 'modules/easyauth.bicep' = if (entraAuthEnabled) {
+  name: 'easyauth'
+  scope: rg
+  params: {
+    functionAppName: functionAppName
+    tenantId: entraTenantId
+    clientId: entraClientId
+  }
+  dependsOn: [
+    functionApp
   ]
 }
 
@@ -378,6 +465,9 @@ output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
 
 @description('Name of the Application Insights component.')
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+
+@description('Container that holds the camera events Event Grid could not deliver (infra/eventgrid.bicep dead-letters to it).')
+output EVENTGRID_DEAD_LETTER_CONTAINER_NAME string = storageLayout.deadLetterContainer
 
 @description('Client ID of the app\'s user-assigned managed identity.')
 output AZURE_FUNCTION_APP_IDENTITY_CLIENT_ID string = identity.outputs.clientId

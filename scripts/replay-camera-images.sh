@@ -7,6 +7,8 @@
 # Environment: CameraStorage (connection string, default UseDevelopmentStorage=true),
 # CameraImagesContainer (default camera-images), FUNCTIONS_HOST (default http://localhost:7071/),
 # BLOBS_EXTENSION_KEY (sent as x-functions-key; only for a host that checks keys).
+# The secrets stay in the environment: smartcity replay refuses --key and a --storage that holds
+# an account key or a SAS, because ps shows every process's command line.
 set -euo pipefail
 if [ $# -lt 1 ]; then
   echo "usage: $0 <folder> [cameraId]" >&2

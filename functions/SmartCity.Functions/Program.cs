@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using SmartCity.Cameras;
 using SmartCity.Functions.Http;
 using SmartCity.Functions.Infrastructure;
+using SmartCity.Functions.Security;
 using SmartCity.Functions.Training;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -11,4 +12,5 @@ builder.AddTelemetry();
 builder.Services.AddCameraPipeline(); // and the inference engine it runs on
 builder.Services.AddTrainingJobs(); // and the blob model repository beside the bundled models
 builder.AddHttpApi();
+builder.AddAppRoleAuthorization(); // camera routes need Cameras.Read when Easy Auth is on
 builder.Build().Run();

@@ -20,6 +20,11 @@ resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: name
   location: location
   tags: tags
+  // The subscription dead-letters with this identity (Storage Blob Data Contributor on the
+  // dead-letter container, in rbac.bicep): storage takes no keys.
+  identity: {
+    type: 'SystemAssigned'
+  }
   properties: {
     source: storage.id
     topicType: 'Microsoft.Storage.StorageAccounts'
@@ -31,3 +36,6 @@ output name string = systemTopic.name
 
 @description('Resource ID of the system topic.')
 output resourceId string = systemTopic.id
+
+@description('Principal ID of the system topic\'s system-assigned identity, which writes dead letters.')
+output principalId string = systemTopic.identity.principalId

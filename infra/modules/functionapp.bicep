@@ -1,6 +1,6 @@
 metadata description = 'Flex Consumption plan and the Linux function app that runs the .NET isolated worker, with identity-based connections only.'
 
-import { appSettingsType } from 'types.bicep'
+import { appSettingsType, networkRulesType } from 'types.bicep'
 
 @description('Name of the function app.')
 param name string
@@ -67,6 +67,30 @@ param alwaysReadyHttpInstances int = 0
 @description('The app\'s own settings (containers, table, models, limits), each mapped to its app setting.')
 param settings appSettingsType
 
+@description('Network restrictions; only restrictStorage (which brings the subnet appSubnetId), appSubnetId and functionAppAllowedIpRanges apply here.')
+param network networkRulesType
+
+// With allowed ranges, everything else is refused, except Event Grid's deliveries to the blob
+// webhook. The scm site (azd deploy) keeps its own, open rules: it takes Entra ID only.
+var restrictInbound = !empty(network.functionAppAllowedIpRanges)
+var inboundRules = concat(
+  map(range(0, length(network.functionAppAllowedIpRanges)), i => {
+    name: 'allowed-${i}'
+    action: 'Allow'
+    ipAddress: network.functionAppAllowedIpRanges[i]
+    priority: 100 + i
+  }),
+  [
+    {
+      name: 'event-grid'
+      action: 'Allow'
+      tag: 'ServiceTag'
+      ipAddress: 'AzureEventGrid'
+      priority: 1000
+    }
+  ]
+)
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -95,8 +119,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Outbound through the subnet that comes with restricted storage, so that storage admits the app.
+    virtualNetworkSubnetId: network.restrictStorage ? network.appSubnetId : null
     siteConfig: {
       minTlsVersion: '1.2'
+      ipSecurityRestrictions: restrictInbound ? inboundRules : null
+      ipSecurityRestrictionsDefaultAction: restrictInbound ? 'Deny' : 'Allow'
+      scmIpSecurityRestrictionsUseMain: false
     }
     functionAppConfig: {
       deployment: {
@@ -176,6 +205,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
+    EasyAuth__Enabled: string(settings.easyAuthEnabled)
 
     // Model repository and training jobs (issue 13).
     ModelRepository__Container: settings.modelRepositoryContainer

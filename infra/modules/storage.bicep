@@ -1,4 +1,6 @@
-metadata description = 'Storage account for the function host, the deployment package and the camera images, results and rejects.'
+metadata description = 'Storage account for the function host, the deployment package, the camera images, results and rejects, and Event Grid\'s dead letters.'
+
+import { networkRulesType } from 'types.bicep'
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -38,6 +40,32 @@ param imagePrefix string
 @minValue(1)
 param imageRetentionDays int
 
+@description('Network restrictions; only restrictStorage, storageAllowedIpRanges and appSubnetId (the app\'s subnet, which restrictStorage comes with) apply here.')
+param network networkRulesType
+
+// Restricted: only the app's subnet (service endpoint), the listed public IPs (cameras,
+// developers) and trusted Azure services (Event Grid's dead-lettering with its managed identity).
+// Otherwise open to every network; every caller still needs Entra ID and a data role.
+var networkAcls = network.restrictStorage
+  ? {
+      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      ipRules: map(network.storageAllowedIpRanges, range => {
+        value: range
+        action: 'Allow'
+      })
+      virtualNetworkRules: [
+        {
+          id: network.appSubnetId
+          action: 'Allow'
+        }
+      ]
+    }
+  : {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -55,11 +83,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    // Enabled so that the firewall rules below decide (Disabled would also shut out the IP rules).
     publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
-    }
+    networkAcls: networkAcls
   }
 }
 

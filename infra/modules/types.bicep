@@ -124,4 +124,69 @@ type appSettingsType = {
   @minValue(10)
   @maxValue(200000)
   trainingMaxImages: int
+
+  @description('App Service authentication (Easy Auth) with Entra ID is on, so the app trusts X-MS-CLIENT-PRINCIPAL and the camera routes require the Cameras.Read role (EasyAuth__Enabled).')
+  easyAuthEnabled: bool
+}
+
+@export()
+@sealed()
+@description('The blob containers and the table of the storage account, by what each holds; named once in main.bicep for the storage, role and Event Grid modules.')
+type storageLayoutType = {
+  @description('Container of the deployment package that Flex Consumption deploys and starts from.')
+  @minLength(3)
+  @maxLength(63)
+  deploymentContainer: string
+
+  @description('The Functions host\'s container of locks and leases (azure-webjobs-hosts, AzureWebJobsStorage).')
+  @minLength(3)
+  @maxLength(63)
+  hostLocksContainer: string
+
+  @description('The Functions host\'s container of function and system keys (azure-webjobs-secrets, AzureWebJobsStorage).')
+  @minLength(3)
+  @maxLength(63)
+  hostKeysContainer: string
+
+  @description('Container the cameras upload to; the app only reads it.')
+  @minLength(3)
+  @maxLength(63)
+  imagesContainer: string
+
+  @description('Container of the classification documents the app writes.')
+  @minLength(3)
+  @maxLength(63)
+  resultsContainer: string
+
+  @description('Container of the rejection records the app writes.')
+  @minLength(3)
+  @maxLength(63)
+  rejectedContainer: string
+
+  @description('Container Event Grid writes the events it could not deliver to.')
+  @minLength(3)
+  @maxLength(63)
+  deadLetterContainer: string
+
+  @description('Table that indexes the results.')
+  @minLength(3)
+  @maxLength(63)
+  table: string
+}
+
+@export()
+@sealed()
+@description('Optional network restrictions, set once in main.bicep for the network, storage and function app modules.')
+type networkRulesType = {
+  @description('Storage refuses every network but the function app\'s subnet (service endpoint), trusted Azure services and storageAllowedIpRanges.')
+  restrictStorage: bool
+
+  @description('Public IPv4 addresses or CIDR ranges (cameras, developers) that may still reach storage when restrictStorage is on.')
+  storageAllowedIpRanges: string[]
+
+  @description('Resource ID of the subnet the function app is integrated with when restrictStorage is on; empty otherwise.')
+  appSubnetId: string
+
+  @description('IPv4 CIDR ranges that may call the function app; empty: any address (function keys and Easy Auth still apply). Event Grid (service tag AzureEventGrid) is always let in.')
+  functionAppAllowedIpRanges: string[]
 }

@@ -147,6 +147,6 @@ public partial class AppSettingsObjectTests(CompiledTemplates compiled)
     [GeneratedRegex(@"^\[variables\('(?<name>\w+)'\)\]$", RegexOptions.CultureInvariant)]
     private static partial Regex VariableReference();
 
-    [GeneratedRegex("^(camera|inference|http|modelRepository|training)(?=[A-Z])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(camera|inference|http|modelRepository|training|easyAuth)(?=[A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex SectionPrefix();
 }

@@ -11,12 +11,15 @@ namespace SmartCity.Infra.Tests;
 /// </summary>
 internal sealed class ArmTemplate
 {
-    private ArmTemplate(JsonObject template, JsonObject? suppliedParameters, ArmTemplate? parent, string name)
+    private readonly IReadOnlyDictionary<string, JsonNode?> parameterValues;
+
+    private ArmTemplate(JsonObject template, JsonObject? suppliedParameters, ArmTemplate? parent, string name, IReadOnlyDictionary<string, JsonNode?>? parameterValues = null)
     {
         Template = template;
         SuppliedParameters = suppliedParameters;
         Parent = parent;
         Name = name;
+        this.parameterValues = parameterValues ?? new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
     }
 
     public JsonObject Template { get; }
@@ -30,6 +33,25 @@ internal sealed class ArmTemplate
 
     public static ArmTemplate Parse(string json, string name) =>
         new(JsonNode.Parse(json)!.AsObject(), null, null, name);
+
+    /// <summary>
+    /// The same root template deployed with some parameters given (the rest keep their
+    /// defaults), so tests can resolve what a deployment with a feature turned on would get.
+    /// </summary>
+    public ArmTemplate WithParameters(IReadOnlyDictionary<string, JsonNode?> values)
+    {
+        if (Parent is not null)
+        {
+            throw new InvalidOperationException("Only a root template takes parameter values; modules get theirs from the parent.");
+        }
+
+        foreach (var name in values.Keys)
+        {
+            Assert.True(Parameters.ContainsKey(name), $"{Name} has no parameter {name}.");
+        }
+
+        return new ArmTemplate(Template, null, null, Name, values);
+    }
 
     public JsonObject Parameters => Template["parameters"] as JsonObject ?? [];
 
@@ -88,7 +110,7 @@ internal sealed class ArmTemplate
             case JsonObject obj:
                 return new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value)?.DeepClone())));
             case JsonValue scalar when scalar.TryGetValue<string>(out var text) && IsExpression(text):
-                return ArmExpression.Evaluate(text[1..^1], this) ?? value;
+                return ArmExpression.TryEvaluate(text[1..^1], this, out var resolved) ? resolved : value;
             default:
                 return value;
         }
@@ -104,6 +126,11 @@ internal sealed class ArmTemplate
         if (SuppliedParameters?[name] is JsonObject supplied && Parent is not null)
         {
             return Parent.Resolve(supplied["value"]);
+        }
+
+        if (parameterValues.TryGetValue(name, out var given))
+        {
+            return given?.DeepClone();
         }
 
         return Resolve(Parameters[name]?["defaultValue"]);

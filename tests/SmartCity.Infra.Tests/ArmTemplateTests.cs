@@ -97,4 +97,53 @@ public class ArmTemplateTests
     {
         Assert.Equal("[parameters('settings').noSuchSetting]", Config.StringAt("properties", "Missing"));
     }
+
+    private const string LogicJson = """
+        {
+          "parameters": {
+            "restricted": { "type": "bool", "defaultValue": false },
+            "ranges": { "type": "array", "defaultValue": [] }
+          },
+          "variables": {
+            "acls": "[if(parameters('restricted'), createObject('defaultAction', 'Deny', 'ipRules', map(parameters('ranges'), lambda('r', createObject('value', lambdaVariables('r')))), 'subnet', resourceId('x', 'y')), createObject('defaultAction', 'Allow'))]",
+            "rules": "[map(range(0, length(parameters('ranges'))), lambda('i', createObject('name', format('allowed-{0}', lambdaVariables('i')), 'priority', add(100, lambdaVariables('i')))))]",
+            "subnetOrNull": "[if(not(empty(parameters('ranges'))), parameters('ranges')[0], null())]"
+          },
+          "resources": {}
+        }
+        """;
+
+    private static readonly ArmTemplate Logic = ArmTemplate.Parse(LogicJson, "logic.json");
+
+    [Fact]
+    public void A_condition_chooses_its_branch_and_an_object_keeps_an_unknown_member_as_its_expression()
+    {
+        var off = Assert.IsType<JsonObject>(Logic.ResolveVariable("acls"));
+        Assert.Equal("Allow", (string?)off["defaultAction"]);
+
+        var on = Assert.IsType<JsonObject>(Logic.WithParameters(new Dictionary<string, JsonNode?>
+        {
+            ["restricted"] = true,
+            ["ranges"] = new JsonArray("203.0.113.7", "198.51.100.0/24"),
+        }).ResolveVariable("acls"));
+        Assert.Equal("Deny", (string?)on["defaultAction"]);
+        Assert.Equal(["203.0.113.7", "198.51.100.0/24"], on["ipRules"]!.AsArray().Select(r => (string?)r!["value"]));
+        Assert.Equal("[resourceId('x', 'y')]", (string?)on["subnet"]);
+    }
+
+    [Fact]
+    public void Map_over_a_range_evaluates_the_lambda_for_each_index()
+    {
+        var rules = Assert.IsType<JsonArray>(Logic.WithParameters(new Dictionary<string, JsonNode?> { ["ranges"] = new JsonArray("a", "b") }).ResolveVariable("rules"));
+
+        Assert.Equal(["allowed-0", "allowed-1"], rules.Select(r => (string?)r!["name"]));
+        Assert.Equal([100L, 101L], rules.Select(r => (long)r!["priority"]!));
+    }
+
+    [Fact]
+    public void Null_is_a_value_and_given_parameters_replace_the_defaults()
+    {
+        Assert.Null(Logic.ResolveVariable("subnetOrNull"));
+        Assert.Equal("a", (string?)Logic.WithParameters(new Dictionary<string, JsonNode?> { ["ranges"] = new JsonArray("a") }).ResolveVariable("subnetOrNull"));
+    }
 }

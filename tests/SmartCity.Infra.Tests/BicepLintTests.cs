@@ -46,7 +46,7 @@ public class BicepLintTests
         Assert.Contains("infra/main.bicep", files);
         Assert.Contains("infra/main.bicepparam", files);
         Assert.Contains("infra/eventgrid.bicep", files);
-        foreach (var module in new[] { "storage", "monitoring", "functionapp", "rbac", "eventgrid" })
+        foreach (var module in new[] { "storage", "monitoring", "functionapp", "rbac", "eventgrid", "network", "easyauth" })
         {
             Assert.Contains($"infra/modules/{module}.bicep", files);
         }

@@ -69,6 +69,31 @@ public class EventGridTemplateTests(CompiledTemplates compiled)
     }
 
     [Fact]
+    public void Undeliverable_events_are_dead_lettered_to_blob_storage_with_the_system_topics_identity()
+    {
+        var properties = Subscription.Json["properties"]!;
+        var deadLetter = properties["deadLetterWithResourceIdentity"]!;
+        var destination = deadLetter["deadLetterDestination"]!;
+
+        Assert.Equal("SystemAssigned", (string?)deadLetter["identity"]!["type"]);
+        Assert.Equal("StorageBlob", (string?)destination["endpointType"]);
+        Assert.Contains("Microsoft.EventGrid/systemTopics", (string?)destination["properties"]!["resourceId"], StringComparison.Ordinal);
+        Assert.EndsWith(".source]", (string?)destination["properties"]!["resourceId"], StringComparison.Ordinal);
+        Assert.Null(properties["deadLetterDestination"]); // the keyed form, which storage without shared keys refuses
+    }
+
+    [Fact]
+    public void Dead_letter_container_is_the_one_main_creates_and_grants_the_topic()
+    {
+        var container = Subscription.Template.ResolveString(
+            Subscription.Json["properties"]!["deadLetterWithResourceIdentity"]!["deadLetterDestination"]!["properties"]!["blobContainerName"]);
+
+        Assert.Equal("dead-letter", container);
+        Assert.Equal(compiled.Main.ResolveString(compiled.Main.Outputs["EVENTGRID_DEAD_LETTER_CONTAINER_NAME"]?["value"]), container);
+        Assert.Contains(container!, StorageTemplateTests.CreatedContainerNames(compiled.Main));
+    }
+
+    [Fact]
     public void Subscription_name_is_fixed_so_redeploying_updates_it()
     {
         Assert.Equal("classify-camera-images", compiled.EventGrid.ResolveParameter("subscriptionName")?.ToString());

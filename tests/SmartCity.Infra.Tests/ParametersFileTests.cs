@@ -39,6 +39,30 @@ public partial class ParametersFileTests(CompiledTemplates compiled)
     }
 
     [Fact]
+    public void Ip_range_lists_are_read_comma_separated_without_blanks()
+    {
+        var parameters = BuildParameters(
+            ("STORAGE_ALLOWED_IP_RANGES", " 203.0.113.7, 198.51.100.0/24,,"),
+            ("FUNCTION_APP_ALLOWED_IP_RANGES", "203.0.113.0/24"));
+
+        Assert.Equal(["203.0.113.7", "198.51.100.0/24"], parameters["storageAllowedIpRanges"]!["value"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(["203.0.113.0/24"], parameters["functionAppAllowedIpRanges"]!["value"]!.AsArray().Select(v => (string?)v));
+    }
+
+    [Fact]
+    public void Entra_ID_and_the_storage_restriction_are_turned_on_from_the_environment()
+    {
+        var parameters = BuildParameters(
+            ("ENTRA_AUTH_ENABLED", "true"),
+            ("ENTRA_CLIENT_ID", "11111111-2222-3333-4444-555555555555"),
+            ("RESTRICT_STORAGE_NETWORK", "true"));
+
+        Assert.True((bool?)parameters["entraAuthEnabled"]!["value"]);
+        Assert.Equal("11111111-2222-3333-4444-555555555555", (string?)parameters["entraClientId"]!["value"]);
+        Assert.True((bool?)parameters["restrictStorageNetwork"]!["value"]);
+    }
+
+    [Fact]
     public void Without_environment_values_the_parameters_file_gives_the_defaults_of_main_bicep()
     {
         var text = File.ReadAllText(Path.Combine(Repository.Infra, "main.bicepparam"));

@@ -38,6 +38,9 @@ public class StorageTemplateTests(CompiledTemplates compiled)
     [InlineData("camera-images")]
     [InlineData("classifications")]
     [InlineData("rejected")]
+    [InlineData("dead-letter")]
+    [InlineData("azure-webjobs-hosts")]
+    [InlineData("azure-webjobs-secrets")]
     public void Blob_container_is_created(string name)
     {
         Assert.Contains(name, CreatedContainerNames(compiled.Main));

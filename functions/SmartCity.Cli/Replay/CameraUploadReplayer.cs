@@ -40,7 +40,7 @@ internal sealed class CameraUploadReplayer(ReplaySettings settings, CommandConso
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
             // The message names what is wrong, never the string itself (it may hold an account key).
-            throw new UsageException($"the storage connection string (--storage, or the CameraStorage variable) is not valid: {ex.Message}", ex);
+            throw new UsageException($"the storage connection string (--storage-file, --storage, or the CameraStorage variable) is not valid: {ex.Message}", ex);
         }
     }
 

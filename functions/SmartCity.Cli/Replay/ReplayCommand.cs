@@ -29,8 +29,14 @@ internal sealed class ReplayCommand : Command
 
     private readonly Option<string?> _storage = new("--storage")
     {
-        Description = "The storage connection string (default: the CameraStorage variable, else UseDevelopmentStorage=true).",
+        Description = "A storage connection string without a secret, such as UseDevelopmentStorage=true (one with an account key or a SAS is refused: use --storage-file or the CameraStorage variable). Default: CameraStorage, else UseDevelopmentStorage=true.",
         HelpName = "connection string",
+    };
+
+    private readonly Option<string?> _storageFile = new("--storage-file")
+    {
+        Description = "A file holding the storage connection string (kept off the command line, where ps shows it).",
+        HelpName = "path",
     };
 
     private readonly Option<Uri> _host = new("--host")
@@ -41,10 +47,13 @@ internal sealed class ReplayCommand : Command
         CustomParser = ParseHost,
     };
 
-    private readonly Option<string?> _key = new("--key")
+    // Refused when given (ReplaySecrets.Key): kept so that the error says where the key goes instead.
+    private readonly Option<string?> _key = new("--key") { Hidden = true };
+
+    private readonly Option<string?> _keyFile = new("--key-file")
     {
-        Description = "The host's blobs_extension key, sent as x-functions-key (default: the BLOBS_EXTENSION_KEY variable).",
-        HelpName = "blobs_extension key",
+        Description = "A file holding the host's blobs_extension key, sent as x-functions-key (default: the BLOBS_EXTENSION_KEY variable; never --key, which ps would show).",
+        HelpName = "path",
     };
 
     private readonly Option<bool> _noNotify = new("--no-notify") { Description = "Upload only; post no notification." };
@@ -64,8 +73,10 @@ internal sealed class ReplayCommand : Command
         Add(_camera);
         Add(_container);
         Add(_storage);
+        Add(_storageFile);
         Add(_host);
         Add(_key);
+        Add(_keyFile);
         Add(_noNotify);
         Add(_capturedAt);
         _camera.Validators.Add(ValidateCamera);
@@ -76,9 +87,9 @@ internal sealed class ReplayCommand : Command
         parse.GetRequiredValue(_inputs),
         parse.GetRequiredValue(_camera),
         parse.GetRequiredValue(_container),
-        parse.GetValue(_storage) ?? Environment.GetEnvironmentVariable("CameraStorage") ?? "UseDevelopmentStorage=true",
+        ReplaySecrets.Storage(parse.GetValue(_storage), parse.GetValue(_storageFile), Environment.GetEnvironmentVariable),
         parse.GetRequiredValue(_host),
-        parse.GetValue(_key) ?? Environment.GetEnvironmentVariable("BLOBS_EXTENSION_KEY"),
+        ReplaySecrets.Key(parse.GetValue(_key), parse.GetValue(_keyFile), Environment.GetEnvironmentVariable),
         !parse.GetValue(_noNotify),
         parse.GetRequiredValue(_capturedAt));
 

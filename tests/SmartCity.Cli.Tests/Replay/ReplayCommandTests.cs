@@ -19,13 +19,56 @@ public class ReplayCommandTests
     [InlineData("DefaultEndpointsProtocol=http;AccountName=x")]
     public async Task A_bad_storage_connection_string_exits_1_with_a_clear_error_no_stack_trace_and_no_key(string connection)
     {
-        var result = await SmartCityRunner.RunAsync("replay", Frame, "--storage", connection, "--no-notify");
+        using var file = new SecretFile(connection);
+        var result = await SmartCityRunner.RunAsync("replay", Frame, "--storage-file", file.Path, "--no-notify");
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("error: the storage connection string (--storage, or the CameraStorage variable) is not valid", result.Error, StringComparison.Ordinal);
+        Assert.Contains("error: the storage connection string (--storage-file, --storage, or the CameraStorage variable) is not valid", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("c2VjcmV0LWtleQ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_on_the_command_line_is_refused_without_being_printed()
+    {
+        var result = await SmartCityRunner.RunAsync("replay", Frame, "--key", "s3cr3t-blobs-key");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("error: --key shows the key to anyone who can list processes; put it in a file (--key-file <path>) or in the BLOBS_EXTENSION_KEY variable.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-blobs-key", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=st1;AccountKey=c2VjcmV0LWtleQ==;EndpointSuffix=core.windows.net")]
+    [InlineData("BlobEndpoint=https://st1.blob.core.windows.net/;SharedAccessSignature=sv=2024&sig=c2VjcmV0LWtleQ")]
+    public async Task A_storage_connection_string_with_a_secret_on_the_command_line_is_refused_without_being_printed(string connection)
+    {
+        var result = await SmartCityRunner.RunAsync("replay", Frame, "--storage", connection, "--no-notify");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("error: --storage with an account key or a SAS shows it to anyone who can list processes; put the connection string in a file (--storage-file <path>) or in the CameraStorage variable.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2VjcmV0LWtleQ", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_file_that_does_not_exist_exits_1_naming_the_option()
+    {
+        var result = await SmartCityRunner.RunAsync("replay", Frame, "--key-file", "no-such-key-file");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("error: --key-file: cannot read 'no-such-key-file'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_offers_the_file_options_and_hides_key()
+    {
+        var result = await SmartCityRunner.RunAsync("help", "replay");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("--key-file", result.Output, StringComparison.Ordinal);
+        Assert.Contains("--storage-file", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("--key ", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

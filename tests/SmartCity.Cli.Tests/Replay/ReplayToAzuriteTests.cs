@@ -60,9 +60,46 @@ public sealed class ReplayToAzuriteTests : IAsyncLifetime
         Assert.Equal("2026-01-22T08:00:00Z", (await blob.GetPropertiesAsync()).Value.Metadata["capturedAt"]);
     }
 
-    private Task<CommandLineResult> ReplayAsync(params string[] options)
+    [SkippableFact]
+    public async Task The_key_from_the_key_file_is_sent_to_the_webhook_as_x_functions_key()
     {
         Skip.If(string.IsNullOrWhiteSpace(Storage), "SMARTCITY_TEST_STORAGE is not set: run the Azurite tests with `bash scripts/test.sh`.");
-        return SmartCityRunner.RunAsync(["replay", SmartCityRunner.Sample("traffic-cameras"), "--storage", Storage!, "--container", _container, "--camera", Camera, .. options]);
+        using var key = new SecretFile("blobs-extension-key-from-file");
+        using var webhook = new System.Net.HttpListener();
+        var port = FreeLoopbackPort();
+        webhook.Prefixes.Add($"http://127.0.0.1:{port}/");
+        webhook.Start();
+        var keys = new List<string?>();
+        var answering = Task.Run(async () =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var call = await webhook.GetContextAsync();
+                keys.Add(call.Request.Headers["x-functions-key"]);
+                call.Response.StatusCode = 202;
+                call.Response.Close();
+            }
+        });
+
+        var result = await ReplayAsync("--host", $"http://127.0.0.1:{port}/", "--key-file", key.Path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        await answering.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["blobs-extension-key-from-file", "blobs-extension-key-from-file", "blobs-extension-key-from-file"], keys);
+        Assert.DoesNotContain("blobs-extension-key-from-file", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<CommandLineResult> ReplayAsync(params string[] options)
+    {
+        Skip.If(string.IsNullOrWhiteSpace(Storage), "SMARTCITY_TEST_STORAGE is not set: run the Azurite tests with `bash scripts/test.sh`.");
+        using var storage = new SecretFile(Storage!); // Azurite's connection string holds its (well-known) key: never on the command line
+        return await SmartCityRunner.RunAsync(["replay", SmartCityRunner.Sample("traffic-cameras"), "--storage-file", storage.Path, "--container", _container, "--camera", Camera, .. options]);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,19 @@
+namespace SmartCity.Functions.Security;
+
+/// <summary>
+/// Which functions require an app role when Easy Auth is on. Functions not listed (prediction,
+/// models, Open Inference, health) stay open to any caller the host lets in: a function key, or
+/// any authenticated caller.
+/// </summary>
+public static class FunctionRoles
+{
+    /// <summary>Function name to the role it requires.</summary>
+    public static IReadOnlyDictionary<string, string> Required { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["GetCameraClassifications"] = AppRoles.CamerasRead,
+        ["GetCameraSummary"] = AppRoles.CamerasRead,
+    };
+
+    /// <summary>The role a function requires, or null.</summary>
+    public static string? For(string functionName) => Required.GetValueOrDefault(functionName);
+}
