@@ -9,6 +9,6 @@ public static class AppRoles
     /// <summary>Read any camera's classifications and summaries (camera operators, dashboards).</summary>
     public const string CamerasRead = "Cameras.Read";
 
-    /// <summary>Manage models (training, rollout); no route requires it yet.</summary>
+    /// <summary>Manage models: the repository index, load and unload, publish, default, roll-back, retire, history and training jobs.</summary>
     public const string ModelsManage = "Models.Manage";
 }

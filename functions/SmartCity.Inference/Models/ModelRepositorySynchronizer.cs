@@ -205,7 +205,7 @@ public sealed partial class ModelRepositorySynchronizer : IDisposable
     {
         var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
         var unloaded = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in states.Select(s => s.Name).Distinct(StringComparer.Ordinal))
+        foreach (var name in states.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToList()) // a copy: the loop rewrites states
         {
             var control = listing.Control(name);
             if (control.Unloaded is { } why)
