@@ -148,7 +148,7 @@ param httpMaxBodyBytes int = 10485760
 param httpMaxImagesPerRequest int = 32
 
 // ---------------------------------------------------------------------------
-// Security: Entra ID (Easy Auth) and network restrictions (see docs-security.md)
+// Security: Entra ID (Easy Auth) and network restrictions (see README "Security")
 // ---------------------------------------------------------------------------
 
 @description('Turn on App Service authentication with Microsoft Entra ID (Easy Auth): bearer tokens are validated by the platform and the camera routes require the app role Cameras.Read (EasyAuth__Enabled). Needs entraClientId.')
@@ -207,6 +207,16 @@ var appSettings appSettingsType = {
   inferenceWarmUpModels: warmUpModels
   httpMaxBodyBytes: httpMaxBodyBytes
   httpMaxImagesPerRequest: httpMaxImagesPerRequest
+  // Model repository and training jobs (issue 13): names fixed like the camera containers; the
+  // limits are the app's defaults (change the app setting to tune them).
+  modelRepositoryContainer: 'models'
+  inferenceRepositoryRefreshSeconds: 30
+  trainingJobsQueue: 'training-jobs'
+  trainingDataContainer: 'training-data'
+  trainingJobsContainer: 'training-jobs'
+  trainingImagesPerMessage: 100
+  trainingMinImagesPerLabel: 10
+  trainingMaxImages: 20000
   easyAuthEnabled: entraAuthEnabled
 }
 
@@ -223,6 +233,9 @@ var storageLayout storageLayoutType = {
   deadLetterContainer: 'dead-letter'
   table: appSettings.cameraTableName
 }
+
+// The Functions host moves a message that failed its last try to <queue>-poison; it is created with the queue.
+var trainingPoisonQueue = '${appSettings.trainingJobsQueue}-poison'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -276,6 +289,10 @@ module storage 'modules/storage.bicep' = {
       storageLayout.deploymentContainer
       storageLayout.hostLocksContainer
       storageLayout.hostKeysContainer
+      // Model repository and training jobs (issue 13).
+      appSettings.modelRepositoryContainer
+      appSettings.trainingDataContainer
+      appSettings.trainingJobsContainer
     ]
     tableNames: [
       storageLayout.table
@@ -324,6 +341,45 @@ module rbac 'modules/rbac.bicep' = {
   ]
 }
 
+// ---------------------------------------------------------------------------
+// Model repository and training jobs (issue 13): the queues, and the app's roles on the
+// models, training-jobs and training-data containers and on the queues, each at its own scope.
+// ---------------------------------------------------------------------------
+
+module queues 'modules/queues.bicep' = {
+  name: 'queues'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    queueNames: [
+      appSettings.trainingJobsQueue
+      trainingPoisonQueue
+    ]
+  }
+  dependsOn: [
+    storage
+  ]
+}
+
+module rbacModels 'modules/rbac-models.bicep' = {
+  name: 'rbac-models'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    #disable-next-line what-if-short-circuiting
+    appPrincipalId: identity.outputs.principalId
+    modelsContainerName: appSettings.modelRepositoryContainer
+    trainingJobsContainerName: appSettings.trainingJobsContainer
+    trainingDataContainerName: appSettings.trainingDataContainer
+    trainingQueueName: appSettings.trainingJobsQueue
+    trainingPoisonQueueName: trainingPoisonQueue
+  }
+  dependsOn: [
+    storage
+    queues
+  ]
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: rg
@@ -349,12 +405,13 @@ module functionApp 'modules/functionapp.bicep' = {
   // subnet, when there is one).
   dependsOn: [
     rbac
+    rbacModels
     network
   ]
 }
 
 // Absent when off: a later deployment with it off does not remove settings made earlier (turn
-// them off with az webapp auth update --enabled false, see docs-security.md).
+// them off with az webapp auth update --enabled false, see README "Security").
 module easyAuth 'modules/easyauth.bicep' = if (entraAuthEnabled) {
   name: 'easyauth'
   scope: rg
@@ -408,6 +465,12 @@ output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 
 @description('Container cameras upload images to; the Event Grid subscription filters on it.')
 output CAMERA_IMAGES_CONTAINER_NAME string = appSettings.cameraImagesContainer
+
+@description('Container of the published model versions (issue 13).')
+output MODELS_CONTAINER_NAME string = appSettings.modelRepositoryContainer
+
+@description('Container to upload labelled training images to, one folder per label (issue 13).')
+output TRAINING_DATA_CONTAINER_NAME string = appSettings.trainingDataContainer
 
 @description('Name of the Event Grid system topic on the storage account (used by the postdeploy hook).')
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name

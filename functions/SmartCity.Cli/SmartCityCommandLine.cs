@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using SmartCity.Cli.Classify;
+using SmartCity.Cli.Push;
 using SmartCity.Cli.Replay;
 using SmartCity.Cli.Training;
 using SmartCity.Inference;
@@ -29,6 +30,8 @@ internal static class SmartCityCommandLine
         TrainingCommand.VehicleType(console),
         TrainingCommand.TrafficScene(console),
         new EvaluateStaleCommand(console),
+        new WriteCardCommand(console),
+        new PushCommand(console),
     };
 
     /// <summary>Runs the command that <paramref name="args"/> name and returns its exit code.</summary>

@@ -54,6 +54,14 @@ public sealed class InferenceOptions
     /// <summary>Decode every image at the smallest size that covers the model input. Turn off only to measure.</summary>
     public bool ScaledDecode { get; set; } = true;
 
+    /// <summary>
+    /// How often, in seconds, the repository is read again from its external source (when one is
+    /// registered, see <see cref="Models.IModelVersionSource"/>): every instance serves a newly
+    /// published version, and drops a retired one, within this interval.
+    /// </summary>
+    [SettingRange(1, 3600, ErrorMessage = "Inference:RepositoryRefreshSeconds must be between {1} and {2}.")]
+    public int RepositoryRefreshSeconds { get; set; } = 30;
+
     /// <summary>Folder where ONNX Runtime's optimised models are cached between starts; empty turns the cache off.</summary>
     public string? OptimizedModelCachePath { get; set; }
 

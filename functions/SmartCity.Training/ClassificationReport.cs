@@ -86,6 +86,67 @@ public sealed class ClassificationReport
         return new ClassificationReport((int[,])confusion.Clone(), labels);
     }
 
+    /// <summary>
+    /// A report from the Markdown confusion matrix <see cref="ToMarkdown"/> writes (a header row
+    /// naming the labels, then one row per actual label: <c>| **label** | counts... | recall | precision |</c>),
+    /// as the models' <c>TRAINING.md</c> files hold it. The first such table in <paramref name="markdown"/> is read.
+    /// </summary>
+    public static ClassificationReport FromMarkdown(string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        var lines = markdown.Split('\n').Select(l => l.Trim()).ToList();
+        var header = lines.FindIndex(l => l.StartsWith("| actual \\ predicted |", StringComparison.Ordinal));
+        if (header < 0)
+        {
+            throw new FormatException("No confusion matrix ('| actual \\ predicted | ...') was found.");
+        }
+
+        var labels = Cells(lines[header]).Skip(1).SkipLast(2).ToList();
+        var matrix = new int[labels.Count, labels.Count];
+        for (var a = 0; a < labels.Count; a++)
+        {
+            var cells = Cells(lines[header + 2 + a]);
+            if (cells.Count != labels.Count + 3 || cells[0].Trim('*') != labels[a])
+            {
+                throw new FormatException($"Row {a + 1} of the confusion matrix is not the row of '{labels[a]}'.");
+            }
+
+            for (var p = 0; p < labels.Count; p++)
+            {
+                matrix[a, p] = int.Parse(cells[p + 1], NumberStyles.None, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return new ClassificationReport(matrix, labels);
+    }
+
+    private static List<string> Cells(string row) => [.. row.Trim('|').Split('|').Select(c => c.Trim())];
+
+    /// <summary>The sum of reports over the same labels (e.g. one per unseen camera), as one report.</summary>
+    public static ClassificationReport Sum(IReadOnlyList<ClassificationReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var labels = reports[0].Labels;
+        var matrix = new int[labels.Count, labels.Count];
+        foreach (var report in reports)
+        {
+            if (!report.Labels.SequenceEqual(labels))
+            {
+                throw new ArgumentException("The reports have different labels.", nameof(reports));
+            }
+
+            for (var a = 0; a < labels.Count; a++)
+            {
+                for (var p = 0; p < labels.Count; p++)
+                {
+                    matrix[a, p] += report._confusion[a, p];
+                }
+            }
+        }
+
+        return new ClassificationReport(matrix, labels);
+    }
+
     /// <summary>How <paramref name="model"/> classifies <paramref name="features"/>, whose classes are <paramref name="actual"/>.</summary>
     public static ClassificationReport Evaluate(SoftmaxRegression model, IReadOnlyList<float[]> features, IReadOnlyList<int> actual, IReadOnlyList<string> labels)
     {

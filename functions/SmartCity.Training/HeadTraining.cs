@@ -23,6 +23,66 @@ public static class HeadTraining
         return result;
     }
 
+    /// <summary>The L2 values the trainers try on a validation split (<see cref="ChooseL2"/>).</summary>
+    public static IReadOnlyList<float> L2Choices { get; } = [1e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f];
+
+    /// <summary>Share of each label held out for the reported figures, and its seed (the CLI trainer's).</summary>
+    public const double DefaultHeldOutFraction = 0.2;
+
+    /// <inheritdoc cref="DefaultHeldOutFraction"/>
+    public const int HeldOutSeed = 42;
+
+    /// <summary>Share of the training part each L2 candidate is scored on, and its seed.</summary>
+    public const double ValidationFraction = 0.2;
+
+    /// <inheritdoc cref="ValidationFraction"/>
+    public const int ValidationSeed = 7;
+
+    /// <summary>
+    /// The training part's own split for choosing L2: <c>Fit</c> trains each candidate, <c>Validation</c>
+    /// scores it (20% of each label of <paramref name="train"/>, seed 7). Indexes are of the whole set.
+    /// </summary>
+    public static (List<int> Fit, List<int> Validation) ValidationSplit(IReadOnlyList<int> classes, IReadOnlyList<int> train)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentNullException.ThrowIfNull(train);
+        var (fit, validation) = StratifiedSplit([.. train.Select(i => classes[i])], ValidationFraction, ValidationSeed);
+        return ([.. fit.Select(i => train[i])], [.. validation.Select(i => train[i])]);
+    }
+
+    /// <summary>Accuracy on <paramref name="validation"/> of a head trained on <paramref name="fit"/> with <paramref name="l2"/>.</summary>
+    public static double ScoreL2(IReadOnlyList<float[]> features, IReadOnlyList<int> classes, int labels, IReadOnlyList<int> fit, IReadOnlyList<int> validation, float l2)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentNullException.ThrowIfNull(validation);
+        var candidate = SoftmaxRegression.Train(Select(features, fit), Select(classes, fit), labels, l2);
+        var names = Enumerable.Range(0, labels).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return ClassificationReport.Evaluate(candidate, Select(features, validation), Select(classes, validation), names).Accuracy;
+    }
+
+    /// <summary>The index of the best validation accuracy, the first on a tie (the smallest L2 of <see cref="L2Choices"/>).</summary>
+    public static int ChooseL2(IReadOnlyList<double> accuracies)
+    {
+        ArgumentNullException.ThrowIfNull(accuracies);
+        var best = 0;
+        for (var i = 1; i < accuracies.Count; i++)
+        {
+            if (accuracies[i] > accuracies[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The items at <paramref name="indexes"/>, in that order.</summary>
+    public static List<T> Select<T>(IReadOnlyList<T> items, IEnumerable<int> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return [.. indexes.Select(i => items[i])];
+    }
+
     /// <summary>
     /// A stratified split of example indexes: <paramref name="fraction"/> of each class (rounded)
     /// goes to <c>Test</c>, the rest to <c>Train</c>. The same labels and seed give the same split.

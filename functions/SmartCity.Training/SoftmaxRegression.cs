@@ -31,7 +31,13 @@ public sealed class SoftmaxRegression
 
     public int Classes { get; }
 
-    public static SoftmaxRegression Train(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int classes, float l2 = 1e-3f, int epochs = 400, float learningRate = 0.05f, float[]? sampleWeights = null)
+    /// <summary>Full-batch epochs of <see cref="Train"/> unless told otherwise.</summary>
+    public const int DefaultEpochs = 400;
+
+    /// <summary>Adam's step size in <see cref="Train"/> unless told otherwise.</summary>
+    public const float DefaultLearningRate = 0.05f;
+
+    public static SoftmaxRegression Train(IReadOnlyList<float[]> x, IReadOnlyList<int> y, int classes, float l2 = 1e-3f, int epochs = DefaultEpochs, float learningRate = DefaultLearningRate, float[]? sampleWeights = null)
     {
         var n = x.Count;
         var d = x[0].Length;

@@ -178,6 +178,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CameraStorage__credential: 'managedidentity'
     CameraStorage__clientId: identityClientId
 
+    // The model repository, training data and jobs, and the training queue trigger (Connection = "ModelStorage"), issue 13.
+    ModelStorage__blobServiceUri: storageBlobEndpoint
+    ModelStorage__queueServiceUri: storageQueueEndpoint
+    ModelStorage__tableServiceUri: storageTableEndpoint
+    ModelStorage__credential: 'managedidentity'
+    ModelStorage__clientId: identityClientId
+
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 
@@ -201,6 +208,16 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
     Http__MaxImagesPerRequest: string(settings.httpMaxImagesPerRequest)
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
+
+    // Model repository and training jobs (issue 13).
+    ModelRepository__Container: settings.modelRepositoryContainer
+    Inference__RepositoryRefreshSeconds: string(settings.inferenceRepositoryRefreshSeconds)
+    TrainingJobsQueue: settings.trainingJobsQueue
+    Training__DataContainer: settings.trainingDataContainer
+    Training__JobsContainer: settings.trainingJobsContainer
+    Training__ImagesPerMessage: string(settings.trainingImagesPerMessage)
+    Training__MinImagesPerLabel: string(settings.trainingMinImagesPerLabel)
+    Training__MaxImages: string(settings.trainingMaxImages)
   }
 }
 

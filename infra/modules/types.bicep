@@ -93,6 +93,48 @@ type appSettingsType = {
   @maxValue(1024)
   httpMaxImagesPerRequest: int
 
+  // --- Model repository and training jobs (issue 13) ---
+
+  @description('Container of the published model versions on the ModelStorage connection (ModelRepository__Container).')
+  @minLength(3)
+  @maxLength(63)
+  modelRepositoryContainer: string
+
+  @description('Seconds between two reads of the model repository container by each instance (Inference__RepositoryRefreshSeconds).')
+  @minValue(1)
+  @maxValue(3600)
+  inferenceRepositoryRefreshSeconds: int
+
+  @description('Queue whose messages run the training-job steps; the queue trigger reads it as %TrainingJobsQueue% (TrainingJobsQueue).')
+  @minLength(3)
+  @maxLength(63)
+  trainingJobsQueue: string
+
+  @description('Container of the labelled training images (Training__DataContainer).')
+  @minLength(3)
+  @maxLength(63)
+  trainingDataContainer: string
+
+  @description('Container of the training jobs\' state, embeddings and packages (Training__JobsContainer).')
+  @minLength(3)
+  @maxLength(63)
+  trainingJobsContainer: string
+
+  @description('Images one training-job message embeds, bounding an invocation below the function timeout (Training__ImagesPerMessage).')
+  @minValue(1)
+  @maxValue(1000)
+  trainingImagesPerMessage: int
+
+  @description('Fewer labelled images than this for a label fail a training job (Training__MinImagesPerLabel).')
+  @minValue(3)
+  @maxValue(100000)
+  trainingMinImagesPerLabel: int
+
+  @description('Most labelled images one training job takes (Training__MaxImages).')
+  @minValue(10)
+  @maxValue(200000)
+  trainingMaxImages: int
+
   @description('App Service authentication (Easy Auth) with Entra ID is on, so the app trusts X-MS-CLIENT-PRINCIPAL and the camera routes require the Cameras.Read role (EasyAuth__Enabled).')
   easyAuthEnabled: bool
 }

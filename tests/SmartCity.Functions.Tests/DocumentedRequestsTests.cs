@@ -35,12 +35,25 @@ public sealed partial class DocumentedRequestsTests
         Assert.True(missing.Count == 0, $"test.http has no request for: {string.Join(", ", missing)}");
     }
 
+    private static string Readme() => File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
+
     [Fact]
     public void The_README_shows_a_curl_call_for_every_route()
     {
-        var requests = Requests(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md")), CurlRequest());
+        var requests = Requests(Readme(), CurlRequest());
         var missing = Routes().Where(r => !requests.Any(q => q.Method == r.Method && r.Route.IsMatch(q.Path))).Select(r => $"{r.Method} {r.Template}").ToList();
         Assert.True(missing.Count == 0, $"README.md has no curl call for: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void Every_documented_curl_call_is_a_real_route()
+    {
+        var routes = Routes();
+        var unknown = Requests(Readme(), CurlRequest())
+            .Where(q => !routes.Any(r => r.Method == q.Method && r.Route.IsMatch(q.Path)))
+            .Select(q => $"{q.Method} {q.Path}")
+            .ToList();
+        Assert.True(unknown.Count == 0, $"README.md has curl calls of no route: {string.Join(", ", unknown)}");
     }
 
     [GeneratedRegex(@"^(?<method>GET|POST|PUT|DELETE) \{\{baseUrl\}\}/(?<path>\S*)", RegexOptions.Multiline)]

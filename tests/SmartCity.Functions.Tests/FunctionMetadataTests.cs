@@ -27,6 +27,16 @@ public sealed class FunctionMetadataTests
         { "V2VersionInfer", "v2/models/{model}/versions/{version}/infer", "post", "Function" },
         { "GetCameraClassifications", "cameras/{cameraId}/classifications", "get", "Function" },
         { "GetCameraSummary", "cameras/{cameraId}/summary", "get", "Function" },
+        { "V2RepositoryIndex", "v2/repository/index", "post", "Admin" },
+        { "V2RepositoryModelLoad", "v2/repository/models/{model}/load", "post", "Admin" },
+        { "V2RepositoryModelUnload", "v2/repository/models/{model}/unload", "post", "Admin" },
+        { "PublishModelVersion", "models/{model}/versions", "post", "Admin" },
+        { "SetModelDefault", "models/{model}/default", "put", "Admin" },
+        { "RollBackModelDefault", "models/{model}/default/rollback", "post", "Admin" },
+        { "RetireModelVersion", "models/{model}/versions/{version}/retire", "post", "Admin" },
+        { "GetModelHistory", "models/{model}/history", "get", "Admin" },
+        { "CreateTrainingJob", "models/{model}/training-jobs", "post", "Admin" },
+        { "GetTrainingJob", "models/{model}/training-jobs/{jobId}", "get", "Admin" },
     };
 
     private static Dictionary<string, JsonElement> Triggers()
@@ -66,6 +76,17 @@ public sealed class FunctionMetadataTests
         Assert.Equal("EventGrid", binding.GetProperty("source").GetString());
         Assert.Equal("CameraStorage", binding.GetProperty("connection").GetString());
         Assert.Equal("%CameraImagesContainer%/{cameraId}/{name}", binding.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void The_training_trigger_reads_the_configured_queue_on_the_ModelStorage_connection_with_no_output_bindings()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.FunctionsMetadata));
+        var function = document.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "RunTrainingJob");
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("ModelStorage", binding.GetProperty("connection").GetString());
+        Assert.Equal("%TrainingJobsQueue%", binding.GetProperty("queueName").GetString());
     }
 
     [Fact]

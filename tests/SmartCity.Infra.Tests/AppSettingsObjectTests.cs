@@ -127,7 +127,8 @@ public partial class AppSettingsObjectTests(CompiledTemplates compiled)
 
     /// <summary>The main.bicep parameter a settings property is set from, or null for a fixed value.</summary>
     internal static string? MainParameterBehind(ArmTemplate main, string property) =>
-        ParameterReference().Match((string?)MainSettingsObject(main)[property] ?? "") is { Success: true } match
+        // A fixed number (a literal int) names no parameter either.
+        ParameterReference().Match(MainSettingsObject(main)[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "") is { Success: true } match
             ? match.Groups["name"].Value
             : null;
 
@@ -146,6 +147,6 @@ public partial class AppSettingsObjectTests(CompiledTemplates compiled)
     [GeneratedRegex(@"^\[variables\('(?<name>\w+)'\)\]$", RegexOptions.CultureInvariant)]
     private static partial Regex VariableReference();
 
-    [GeneratedRegex("^(camera|inference|http|easyAuth)(?=[A-Z])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(camera|inference|http|modelRepository|training|easyAuth)(?=[A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex SectionPrefix();
 }

@@ -17,6 +17,12 @@ public partial class RbacTemplateTests(CompiledTemplates compiled)
     private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string TableDataReader = "76199698-9eea-4c19-bc75-cec21354c6b6";
     private const string MetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string QueueDataReader = "19e7f393-937e-4f77-808e-94535e297925";
+    private const string QueueMessageProcessor = "8a0f0c08-91a1-4084-bc3d-661d67233fed";
+    private const string QueueMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
+
+    /// <summary>How the reader names a role scoped to one queue (rbac-models.bicep).</summary>
+    private const string OneQueue = "Microsoft.Storage/storageAccounts/queueServices/queues";
 
     private const string App = "appPrincipalId";
     private const string User = "userPrincipalId";
@@ -32,6 +38,9 @@ public partial class RbacTemplateTests(CompiledTemplates compiled)
         [TableDataContributor] = "Storage Table Data Contributor",
         [TableDataReader] = "Storage Table Data Reader",
         [MetricsPublisher] = "Monitoring Metrics Publisher",
+        [QueueDataReader] = "Storage Queue Data Reader",
+        [QueueMessageProcessor] = "Storage Queue Data Message Processor",
+        [QueueMessageSender] = "Storage Queue Data Message Sender",
     };
 
     /// <summary>The whole table: principal, role, scope ("account", "appinsights" or "container:&lt;name&gt;").</summary>
@@ -47,6 +56,16 @@ public partial class RbacTemplateTests(CompiledTemplates compiled)
         { App, QueueDataContributor, "account" },
         { App, TableDataContributor, "account" },
         { App, MetricsPublisher, "appinsights" },
+
+        // The app identity for the model repository and training jobs (rbac-models.bicep): a role per
+        // container, and on the training queue and its poison queue only what the code does.
+        { App, BlobDataContributor, "container:models" },
+        { App, BlobDataContributor, "container:training-jobs" },
+        { App, BlobDataReader, "container:training-data" },
+        { App, QueueDataReader, OneQueue },
+        { App, QueueMessageProcessor, OneQueue },
+        { App, QueueMessageSender, OneQueue },
+        { App, QueueMessageSender, OneQueue },
 
         // Event Grid's system topic: dead letters only.
         { EventGrid, BlobDataContributor, "container:dead-letter" },

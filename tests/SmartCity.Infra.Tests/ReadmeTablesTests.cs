@@ -6,37 +6,18 @@ namespace SmartCity.Infra.Tests;
 /// <summary>
 /// The README's deploy parameter tables and camera settings table state what main.bicep,
 /// main.bicepparam and local.settings.sample.json hold. The security parameters have their
-/// table in the README's "## Security" chapter, whose text is written in docs-security.md
-/// until it is merged into the README. Likewise the engine-hardening parameters have their rows
-/// in docs-hardening-engine.md (same chapter and heading) until those are merged into the README.
+/// table in the README's "## Security" chapter.
 /// </summary>
 [Collection(CompiledTemplatesDefinition.Name)]
 public partial class ReadmeTablesTests(CompiledTemplates compiled)
 {
     private static readonly Lazy<string> Readme = new(() => File.ReadAllText(Repository.PathOf("README.md")));
 
-    /// <summary>The README's "## Security" chapter, or docs-security.md while the README has none.</summary>
-    private static readonly Lazy<string> Security = new(() =>
-        Readme.Value.Contains("\n## Security\n", StringComparison.Ordinal) || !File.Exists(Repository.PathOf("docs-security.md"))
-            ? Readme.Value
-            : File.ReadAllText(Repository.PathOf("docs-security.md")));
-
-    /// <summary>Deploy parameter rows not yet merged into the README, from docs-hardening-engine.md.</summary>
-    private static readonly Lazy<Dictionary<string, string[]>> PendingDeployRows = new(() =>
-        File.Exists(Repository.PathOf("docs-hardening-engine.md"))
-            ? TableRows(Section(File.ReadAllText(Repository.PathOf("docs-hardening-engine.md")), "## Deploy to Azure", "### Parameters"))
-            : []);
-
     [Fact]
     public void Deploy_parameter_tables_list_every_main_parameter_with_its_default_and_variable()
     {
         var deploy = TableRows(Section(Readme.Value, "## Deploy to Azure", "### Parameters"));
-        foreach (var (name, row) in PendingDeployRows.Value)
-        {
-            deploy.TryAdd(name, row);
-        }
-
-        var security = TableRows(Section(Security.Value, "## Security", "### Parameters"));
+        var security = TableRows(Section(Readme.Value, "## Security", "### Parameters"));
         Assert.Empty(deploy.Keys.Intersect(security.Keys));
         var rows = deploy.Concat(security).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var parametersFile = File.ReadAllText(Path.Combine(Repository.Infra, "main.bicepparam"));

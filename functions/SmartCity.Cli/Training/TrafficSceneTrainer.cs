@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using SmartCity.Training;
+using SmartCity.Training.Cards;
 using Spectre.Console;
 
 namespace SmartCity.Cli.Training;
@@ -39,7 +40,10 @@ internal static class TrafficSceneTrainer
         var features = regions.Features(best.Layout);
         var congestion = SoftmaxRegression.Train(features, [.. frames.Select(f => f.Congestion)], LabelledFrame.CongestionLabels.Length, best.L2, sampleWeights: Weights(frames));
         var lighting = SoftmaxRegression.Train(features, [.. frames.Select(f => f.Lighting)], LabelledFrame.LightingLabels.Length, best.L2);
-        await TrafficSceneModelWriter.WriteAsync(settings.Output, best, congestion, lighting, TrafficSceneModelWriter.TrainingReport(frames, results, best, details), cancellationToken);
+        var report = TrafficSceneModelWriter.TrainingReport(frames, results, best, details);
+        await TrafficSceneModelWriter.WriteAsync(settings.Output, best, congestion, lighting, report, cancellationToken);
+        var card = TrainingReportCards.FromReport("traffic-scene", report, engine.Repository.Get("resnet18-embedding", "1"), DateTimeOffset.UtcNow);
+        await File.WriteAllBytesAsync(Path.Combine(settings.Output, ModelCard.FileName), [.. card.ToJson(), (byte)'\n'], cancellationToken);
         await console.Output.WriteLineAsync($"Wrote {settings.Output}");
         return ExitCodes.Success;
     }

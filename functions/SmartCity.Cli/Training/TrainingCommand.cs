@@ -1,15 +1,17 @@
 using System.CommandLine;
+using SmartCity.Cli.Push;
 
 namespace SmartCity.Cli.Training;
 
-/// <summary>A <c>train-*</c> command: <c>--data</c>, <c>--out</c> and the engine options, handed to its trainer.</summary>
+/// <summary>A <c>train-*</c> command: <c>--data</c>, <c>--out</c> and the engine options, handed to its trainer; with <c>--push</c>, the version written is then published to a function app.</summary>
 internal sealed class TrainingCommand : Command
 {
     private readonly Option<string> _data;
     private readonly Option<string> _out;
     private readonly EngineOptions _engine = new();
+    private readonly PushOptions _push = new("--push", hostRequired: false);
 
-    public TrainingCommand(string name, string description, string defaultData, string defaultOut, CommandConsole console, Func<TrainingSettings, CommandConsole, CancellationToken, Task<int>> train)
+    public TrainingCommand(string name, string model, string description, string defaultData, string defaultOut, CommandConsole console, Func<TrainingSettings, CommandConsole, CancellationToken, Task<int>> train)
         : base(name, description)
     {
         _data = new Option<string>("--data") { Description = "The labelled data.", HelpName = "folder", DefaultValueFactory = _ => defaultData };
@@ -17,12 +19,23 @@ internal sealed class TrainingCommand : Command
         Add(_data);
         Add(_out);
         _engine.AddTo(this);
-        SetAction((parse, cancellationToken) => train(
-            new TrainingSettings(parse.GetRequiredValue(_data), parse.GetRequiredValue(_out), _engine.Bind(parse)), console, cancellationToken));
+        _push.AddTo(this);
+        SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new TrainingSettings(parse.GetRequiredValue(_data), parse.GetRequiredValue(_out), _engine.Bind(parse), _push.Bind(parse));
+            var exit = await train(settings, console, cancellationToken);
+            if (exit == ExitCodes.Success && settings.Push is { } push)
+            {
+                await console.Output.WriteLineAsync(PushCommand.Describe(model, await push.PushAsync(model, settings.Output, cancellationToken)));
+            }
+
+            return exit;
+        });
     }
 
     public static TrainingCommand VehicleType(CommandConsole console) => new(
         "train-vehicle-type",
+        "vehicle-type",
         "Train the vehicle-type head on ResNet-18 embeddings of labelled crops (folder name = label), report held-out accuracy, write the model version.",
         Path.Combine("..", "shared", "data", "vehicles"),
         Path.Combine("models", "vehicle-type", "1"),
@@ -31,6 +44,7 @@ internal sealed class TrainingCommand : Command
 
     public static TrainingCommand TrafficScene(CommandConsole console) => new(
         "train-traffic-scene",
+        "traffic-scene",
         "Train the congestion and lighting heads over pooled region features of camera frames (labels.csv), comparing region layouts leave-one-camera-out; write the model version.",
         Path.Combine("..", "shared", "data", "traffic-cameras"),
         Path.Combine("models", "traffic-scene", "1"),

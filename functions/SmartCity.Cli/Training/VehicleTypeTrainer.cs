@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using SmartCity.Inference.Models;
 using SmartCity.Training;
+using SmartCity.Training.Cards;
 using Spectre.Console;
 
 namespace SmartCity.Cli.Training;
@@ -12,7 +14,17 @@ namespace SmartCity.Cli.Training;
 /// </summary>
 internal static class VehicleTypeTrainer
 {
-    private static readonly float[] L2Choices = [1e-4f, 1e-3f, 3e-3f, 1e-2f, 3e-2f];
+    public const string IntendedUse = "Vehicle type of a vehicle crop: bike (motorbike), car, juggernaut (heavy lorry), minibus, pickup, truck. A multinomial logistic-regression head over resnet18-embedding.";
+
+    public const string License = "Head weights: trained by this project (train-vehicle-type) on 'A Dataset Containing Tiny and Low Quality Images for Vehicle Classification', Tas, Sari, Dalveren, Pazar, Kara, Derawi, Sensors 22(13):4740, 2022, doi:10.3390/s22134740, Zenodo record 6634554, CC BY 4.0. Backbone: see resnet18-embedding.";
+
+    public const string DataSource = "'A Dataset Containing Tiny and Low Quality Images for Vehicle Classification' (Zenodo record 6634554): 100x100 JPEG crops from a roadside camera";
+
+    public static readonly string[] KnownLimits =
+    [
+        "Made for tight crops of one vehicle, 100x100 pixels, from roadside cameras by day; a full camera frame or a crop with several vehicles is outside what it was trained on.",
+        "Minibus, pickup and truck are the classes it confuses most (held-out recall about 90%).",
+    ];
 
     public static async Task<int> RunAsync(TrainingSettings settings, CommandConsole console, CancellationToken cancellationToken)
     {
@@ -25,71 +37,61 @@ internal static class VehicleTypeTrainer
         await console.Output.WriteLineAsync(Format($"Embedded in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
 
         // 20% held out for the report; the regularisation is chosen on a validation split of the rest.
-        var (trainAll, test) = HeadTraining.StratifiedSplit(crops.Classes, 0.2, seed: 42);
+        var (trainAll, test) = HeadTraining.StratifiedSplit(crops.Classes, HeadTraining.DefaultHeldOutFraction, HeadTraining.HeldOutSeed);
         var l2 = ChooseL2(embeddings, crops, trainAll, console);
-        var model = SoftmaxRegression.Train(Select(embeddings, trainAll), Select(crops.Classes, trainAll), crops.Labels.Count, l2);
-        var report = ClassificationReport.Evaluate(model, Select(embeddings, test), Select(crops.Classes, test), crops.Labels);
+        var model = SoftmaxRegression.Train(HeadTraining.Select(embeddings, trainAll), HeadTraining.Select(crops.Classes, trainAll), crops.Labels.Count, l2);
+        var report = ClassificationReport.Evaluate(model, HeadTraining.Select(embeddings, test), HeadTraining.Select(crops.Classes, test), crops.Labels);
         await console.Output.WriteLineAsync();
         await console.Output.WriteLineAsync($"Held-out split ({test.Count} images, 20% per class, seed 42), head trained on the other {trainAll.Count}:");
         ClassificationReportTable.Write(report, console.Results);
 
         // The shipped head is trained on every image, with the same settings.
         var final = SoftmaxRegression.Train(embeddings, crops.Classes, crops.Labels.Count, l2);
-        await WriteModelAsync(settings.Output, final, TrainingReport(crops, l2, test.Count, trainAll.Count, report), crops.Labels, cancellationToken);
+        var card = Card(crops.Labels, crops.Classes, engine.Repository.Get("resnet18-embedding", "1"), l2, report, DateTimeOffset.UtcNow);
+        var package = HeadPackage.Create(final, crops.Labels, new BackboneReference { Model = "resnet18-embedding", Version = "1" }, IntendedUse, License, card);
+        await package.WriteToAsync(settings.Output, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(settings.Output, "TRAINING.md"), TrainingReport(crops, l2, test.Count, trainAll.Count, report), cancellationToken);
         await console.Output.WriteLineAsync($"Wrote {settings.Output}");
         return ExitCodes.Success;
     }
 
+    /// <summary>The card of a vehicle-type head: the same for a fresh training and for the bundled version 1 (from its TRAINING.md figures).</summary>
+    public static ModelCard Card(IReadOnlyList<string> labels, IReadOnlyList<int> classes, ModelVersion backbone, float l2, ClassificationReport heldOut, DateTimeOffset trainedAt) =>
+        SoftmaxHeadCard.Create(new SoftmaxHeadFacts(
+            IntendedUse,
+            "logits",
+            labels,
+            classes,
+            DataSource,
+            trainedAt,
+            backbone,
+            l2,
+            HeadTraining.L2Choices,
+            HeadTraining.DefaultHeldOutFraction,
+            classes.Count,
+            heldOut,
+            Format($"{heldOut.Total} images (20% of each class, seed 42) never seen by the evaluated head, which was trained on the other {classes.Count - heldOut.Total}; the shipped head is then trained on all {classes.Count} with the same settings"),
+            KnownLimits,
+            License,
+            "smartcity train-vehicle-type"));
+
     /// <summary>The L2 with the best accuracy on a validation split (20%, seed 7) of the training part, the first on a tie.</summary>
     private static float ChooseL2(float[][] embeddings, LabelledImages crops, List<int> trainAll, CommandConsole console)
     {
-        var (fitPart, validationPart) = HeadTraining.StratifiedSplit(Select(crops.Classes, trainAll), 0.2, seed: 7);
-        var fit = fitPart.Select(i => trainAll[i]).ToList();
-        var validation = validationPart.Select(i => trainAll[i]).ToList();
-        var accuracies = new List<double>();
-        foreach (var l2 in L2Choices)
-        {
-            var candidate = SoftmaxRegression.Train(Select(embeddings, fit), Select(crops.Classes, fit), crops.Labels.Count, l2);
-            accuracies.Add(ClassificationReport.Evaluate(candidate, Select(embeddings, validation), Select(crops.Classes, validation), crops.Labels).Accuracy);
-        }
-
-        var best = accuracies.IndexOf(accuracies.Max());
+        var (fit, validation) = HeadTraining.ValidationSplit(crops.Classes, trainAll);
+        var accuracies = HeadTraining.L2Choices.Select(l2 => HeadTraining.ScoreL2(embeddings, crops.Classes, crops.Labels.Count, fit, validation, l2)).ToList();
+        var best = HeadTraining.ChooseL2(accuracies);
         var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("L2").RightAligned()).AddColumn(new TableColumn("validation accuracy").RightAligned());
-        for (var i = 0; i < L2Choices.Length; i++)
+        for (var i = 0; i < HeadTraining.L2Choices.Count; i++)
         {
-            table.AddRow(Format($"{L2Choices[i]:g}{(i == best ? " (kept)" : string.Empty)}"), Format($"{accuracies[i]:P2}"));
+            table.AddRow(Format($"{HeadTraining.L2Choices[i]:g}{(i == best ? " (kept)" : string.Empty)}"), Format($"{accuracies[i]:P2}"));
         }
 
         console.Results.Write(table);
-        return L2Choices[best];
+        return HeadTraining.L2Choices[best];
     }
-
-    private static async Task WriteModelAsync(string output, SoftmaxRegression head, string trainingReport, IReadOnlyList<string> labels, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(output);
-        await File.WriteAllBytesAsync(Path.Combine(output, "head.onnx"), HeadTraining.HeadOnnx(head.Features, [("logits", head)]), cancellationToken);
-        await File.WriteAllLinesAsync(Path.Combine(output, "labels.txt"), labels, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(output, "model.json"), Manifest, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(output, "TRAINING.md"), trainingReport, cancellationToken);
-    }
-
-    private static List<T> Select<T>(IReadOnlyList<T> items, IEnumerable<int> indexes) => [.. indexes.Select(i => items[i])];
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private const string Manifest = """
-        {
-          "task": "image-classification",
-          "description": "Vehicle type of a vehicle crop: bike (motorbike), car, juggernaut (heavy lorry), minibus, pickup, truck. A multinomial logistic-regression head over resnet18-embedding.",
-          "license": "Head weights: trained by this project (train-vehicle-type) on 'A Dataset Containing Tiny and Low Quality Images for Vehicle Classification', Tas, Sari, Dalveren, Pazar, Kara, Derawi, Sensors 22(13):4740, 2022, doi:10.3390/s22134740, Zenodo record 6634554, CC BY 4.0. Backbone: see resnet18-embedding.",
-          "file": "head.onnx",
-          "backbone": { "model": "resnet18-embedding", "version": "1" },
-          "input": { "name": "features" },
-          "output": { "name": "logits", "kind": "logits" },
-          "labels": "labels.txt"
-        }
-
-        """;
 
     private static string TrainingReport(LabelledImages crops, float l2, int heldOut, int trained, ClassificationReport report)
     {

@@ -16,4 +16,9 @@ namespace SmartCity.Functions.Http;
 [JsonSerializable(typeof(IReadOnlyList<ModelSummaryBody>))]
 [JsonSerializable(typeof(ModelDetailsBody))]
 [JsonSerializable(typeof(HealthBody))]
+[JsonSerializable(typeof(Repository.ChangeRequest))]
+[JsonSerializable(typeof(Repository.PublishedVersionBody))]
+[JsonSerializable(typeof(Repository.DefaultVersionBody))]
+[JsonSerializable(typeof(Repository.RetiredVersionBody))]
+[JsonSerializable(typeof(Repository.ModelHistoryBody))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

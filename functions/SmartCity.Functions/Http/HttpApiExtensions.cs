@@ -15,6 +15,7 @@ public static class HttpApiExtensions
         builder.Services.AddSingleton<PredictHandler>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<OpenInference.OpenInferenceHandler>();
+        builder.Services.AddSingleton<Repository.RepositoryHandler>();
         if (builder is FunctionsApplicationBuilder functions)
         {
             functions.UseWhen<ProblemDetailsMiddleware>(context => context.FunctionDefinition.InputBindings.Values.Any(b => b.Type == "httpTrigger"));

@@ -1,4 +1,6 @@
+using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
+using SmartCity.Training.Cards;
 
 namespace SmartCity.Functions.Http;
 
@@ -10,8 +12,8 @@ public sealed class ModelCatalog(InferenceEngine engine)
         .. engine.Repository.Names.Select(name =>
         {
             var versions = engine.Repository.Versions(name);
-            var latest = versions[^1];
-            return new ModelSummaryBody(name, [.. versions.Select(v => v.Version)], latest.Version, latest.Task, latest.Manifest.Description);
+            var current = engine.Repository.Get(name);
+            return new ModelSummaryBody(name, [.. versions.Select(v => v.Version)], current.Version, current.Task, current.Manifest.Description);
         }),
     ];
 
@@ -32,9 +34,14 @@ public sealed class ModelCatalog(InferenceEngine engine)
                 version.OutputKind,
                 version.Manifest.Description,
                 version.Manifest.License,
-                loaded));
+                loaded,
+                ModelCard.TryRead(version.Directory)));
         }
 
-        return new ModelDetailsBody(name, versions[^1].Version, bodies);
+        var unavailable = engine.Repository.Index
+            .Where(s => s.Name == name && s.State == ModelAvailability.Unavailable)
+            .Select(s => new UnavailableVersionBody(s.Version, s.Reason))
+            .ToList();
+        return new ModelDetailsBody(name, engine.Repository.Get(name).Version, bodies, unavailable);
     }
 }

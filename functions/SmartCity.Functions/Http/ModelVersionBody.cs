@@ -1,8 +1,9 @@
 using SmartCity.Inference.Models;
+using SmartCity.Training.Cards;
 
 namespace SmartCity.Functions.Http;
 
-/// <summary>One version of a model in <c>GET /api/models/{model}</c>.</summary>
+/// <summary>One version of a model in <c>GET /api/models/{model}</c>, with its model card when it has one.</summary>
 public sealed record ModelVersionBody(
     string Version,
     ModelTask Task,
@@ -11,4 +12,5 @@ public sealed record ModelVersionBody(
     OutputKind Output,
     string? Description,
     string? License,
-    bool Loaded);
+    bool Loaded,
+    ModelCard? Card);

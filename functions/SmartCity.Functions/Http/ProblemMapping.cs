@@ -48,6 +48,18 @@ public static class ProblemMapping
         ["queue-full"] = new(503, "The server is busy."),
         ["model-load-failed"] = new(503, "The model cannot be served.", ModelRetryAfter),
         ["invalid-manifest"] = new(503, "The model cannot be served.", ModelRetryAfter),
+        ["model-unavailable"] = new(503, "The model or version is not served.", ModelRetryAfter),
+
+        // The model repository (publish, default, retire, load/unload)
+        ["invalid-package"] = new(400, "The model package is invalid."),
+        ["version-not-servable"] = new(409, "The version cannot be served."),
+        ["version-is-default"] = new(409, "The version is the default."),
+        ["no-previous-default"] = new(409, "There is no previous default."),
+        ["concurrent-change"] = new(409, "The model changed meanwhile."),
+
+        // Training jobs
+        ["invalid-training-request"] = new(400, "The training request is invalid."),
+        ["training-job-not-found"] = new(404, "The training job does not exist."),
     };
 
     public static IActionResult? ToResult(Exception exception, HttpRequest request)

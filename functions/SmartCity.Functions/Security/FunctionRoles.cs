@@ -3,7 +3,8 @@ namespace SmartCity.Functions.Security;
 /// <summary>
 /// Which functions require an app role when Easy Auth is on. Functions not listed (prediction,
 /// models, Open Inference, health) stay open to any caller the host lets in: a function key, or
-/// any authenticated caller.
+/// any authenticated caller. The model repository and training routes are admin level for the
+/// host (the master key) and, with Easy Auth on, need <see cref="AppRoles.ModelsManage"/> too.
 /// </summary>
 public static class FunctionRoles
 {
@@ -12,6 +13,16 @@ public static class FunctionRoles
     {
         ["GetCameraClassifications"] = AppRoles.CamerasRead,
         ["GetCameraSummary"] = AppRoles.CamerasRead,
+        ["V2RepositoryIndex"] = AppRoles.ModelsManage,
+        ["V2RepositoryModelLoad"] = AppRoles.ModelsManage,
+        ["V2RepositoryModelUnload"] = AppRoles.ModelsManage,
+        ["PublishModelVersion"] = AppRoles.ModelsManage,
+        ["SetModelDefault"] = AppRoles.ModelsManage,
+        ["RollBackModelDefault"] = AppRoles.ModelsManage,
+        ["RetireModelVersion"] = AppRoles.ModelsManage,
+        ["GetModelHistory"] = AppRoles.ModelsManage,
+        ["CreateTrainingJob"] = AppRoles.ModelsManage,
+        ["GetTrainingJob"] = AppRoles.ModelsManage,
     };
 
     /// <summary>The role a function requires, or null.</summary>

@@ -4,10 +4,13 @@ using Microsoft.Extensions.Options;
 namespace SmartCity.Inference.Models;
 
 /// <summary>
-/// The models folder, laid out as <c>models/&lt;name&gt;/&lt;version&gt;/model.json</c> like a Triton
-/// model repository. Every manifest is read and validated when the repository is created, so
-/// a bad one fails at start with a message naming the model, the file and the field.
-/// Sessions are not created here; see <see cref="Runtime.InferenceEngine"/>.
+/// The served model repository, laid out as <c>models/&lt;name&gt;/&lt;version&gt;/model.json</c> like a
+/// Triton model repository: the bundled folder (every manifest read and validated when the
+/// repository is created, so a bad one fails at start with a message naming the model, the file
+/// and the field), united with the versions of an external source (<see cref="IModelVersionSource"/>)
+/// that <see cref="ModelRepositorySynchronizer"/> swaps in as a whole with <see cref="Apply"/>.
+/// The default version of a model is the one its <c>default</c> pointer names when that one is
+/// served, else the highest served version. Sessions are not created here; see <see cref="Runtime.InferenceEngine"/>.
 /// </summary>
 public sealed class ModelRepository
 {
@@ -22,7 +25,7 @@ public sealed class ModelRepository
     /// <summary>Upper bound of <c>maxQueueDelayMs</c>, in a manifest and in <c>Inference:MaxQueueDelayMs</c>.</summary>
     public const int MaxQueueDelayMs = 1000;
 
-    private readonly Dictionary<string, ModelVersion[]> _models;
+    private volatile ModelRepositoryContents _contents;
 
     /// <summary>The folder of <see cref="InferenceOptions.ModelsPath"/> (the app's, through dependency injection).</summary>
     public ModelRepository(IOptions<InferenceOptions> options)
@@ -38,97 +41,215 @@ public sealed class ModelRepository
             throw new DirectoryNotFoundException($"The models folder '{Path}' does not exist (setting Inference:ModelsPath).");
         }
 
-        var manifests = new List<(string Name, string Version, string Directory, ModelManifest Manifest)>();
-        foreach (var modelDirectory in System.IO.Directory.EnumerateDirectories(Path).Order(StringComparer.Ordinal))
+        Bundled = LoadVersions(ScanFolder(Path), [], failures: null);
+        _contents = ModelRepositoryContents.Of(Bundled);
+    }
+
+    /// <summary>Orders versions numerically when both are numbers, else ordinally.</summary>
+    public static IComparer<string> VersionOrder => VersionComparer.Instance;
+
+    /// <summary>The full path of the bundled models folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The versions of the bundled folder, all validated at start.</summary>
+    public IReadOnlyList<ModelVersion> Bundled { get; }
+
+    /// <summary>What is served now.</summary>
+    public ModelRepositoryContents Contents => _contents;
+
+    /// <summary>Models with a served version, sorted (unloaded models and models none of whose versions can be served are left out).</summary>
+    public IReadOnlyList<string> Names
+    {
+        get
+        {
+            var contents = _contents;
+            return [.. contents.Served.Keys.Where(n => !contents.Unloaded.ContainsKey(n)).Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Every version the repository knows with its state and reason (the repository index).</summary>
+    public IReadOnlyList<ModelVersionState> Index => _contents.States;
+
+    /// <summary>Whether the repository knows the model, in any state.</summary>
+    public bool Contains(string name)
+    {
+        var contents = _contents;
+        return contents.Served.ContainsKey(name) || contents.States.Any(s => s.Name == name);
+    }
+
+    /// <summary>Whether this very version is served now (a retired or replaced one is not).</summary>
+    public bool IsServed(ModelVersion model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var contents = _contents;
+        return !contents.Unloaded.ContainsKey(model.Name)
+            && contents.Served.TryGetValue(model.Name, out var versions)
+            && Array.Exists(versions, v => ReferenceEquals(v, model));
+    }
+
+    /// <summary>The served versions of a model, lowest first.</summary>
+    public IReadOnlyList<ModelVersion> Versions(string name) => ServedVersions(_contents, name);
+
+    /// <summary>Finds a served model version; with no version, the default.</summary>
+    public ModelVersion Get(string name, string? version = null)
+    {
+        var contents = _contents;
+        var versions = ServedVersions(contents, name);
+        if (string.IsNullOrEmpty(version))
+        {
+            return contents.Defaults.TryGetValue(name, out var pointed) && Array.Find(versions, v => v.Version == pointed) is { } chosen
+                ? chosen
+                : versions[^1];
+        }
+
+        if (Array.Find(versions, v => v.Version == version) is { } found)
+        {
+            return found;
+        }
+
+        var state = contents.States.FirstOrDefault(s => s.Name == name && s.Version == version);
+        throw state?.Reason is { } reason ? new ModelUnavailableException(name, version, reason) : new ModelNotFoundException(name, version);
+    }
+
+    /// <summary>Serves <paramref name="contents"/> from now on, in one step.</summary>
+    public void Apply(ModelRepositoryContents contents) => _contents = contents ?? throw new ArgumentNullException(nameof(contents));
+
+    /// <summary>The version folders under <paramref name="path"/>: <c>&lt;name&gt;/&lt;version&gt;/</c> with a manifest.</summary>
+    public static IReadOnlyList<ModelVersionFolder> ScanFolder(string path)
+    {
+        var folders = new List<ModelVersionFolder>();
+        foreach (var modelDirectory in System.IO.Directory.EnumerateDirectories(path).Order(StringComparer.Ordinal))
         {
             var name = System.IO.Path.GetFileName(modelDirectory);
-            foreach (var versionDirectory in System.IO.Directory.EnumerateDirectories(modelDirectory))
+            foreach (var versionDirectory in System.IO.Directory.EnumerateDirectories(modelDirectory).Order(StringComparer.Ordinal))
             {
-                var manifestPath = System.IO.Path.Combine(versionDirectory, ManifestFileName);
-                if (File.Exists(manifestPath))
+                if (File.Exists(System.IO.Path.Combine(versionDirectory, ManifestFileName)))
                 {
-                    manifests.Add((name, System.IO.Path.GetFileName(versionDirectory), versionDirectory, ReadManifest(name, manifestPath)));
+                    folders.Add(new ModelVersionFolder(name, System.IO.Path.GetFileName(versionDirectory), versionDirectory));
                 }
             }
         }
 
-        var resolved = new Dictionary<string, ModelVersion>(StringComparer.Ordinal);
-        var lookup = manifests.ToDictionary(m => $"{m.Name}/{m.Version}", StringComparer.Ordinal);
+        return folders;
+    }
 
-        ModelVersion Resolve((string Name, string Version, string Directory, ModelManifest Manifest) entry, int depth)
+    /// <summary>
+    /// Reads and validates the manifests of <paramref name="folders"/>. A head's backbone is looked
+    /// up among the folders and the <paramref name="known"/> versions (an unversioned reference
+    /// takes the highest). With <paramref name="failures"/> null the first problem is thrown (the
+    /// bundled folder at start); otherwise each failing folder is recorded there by id, with its
+    /// heads, and the others are returned.
+    /// </summary>
+    public static IReadOnlyList<ModelVersion> LoadVersions(IReadOnlyList<ModelVersionFolder> folders, IReadOnlyList<ModelVersion> known, IDictionary<string, Exception>? failures)
+    {
+        ArgumentNullException.ThrowIfNull(folders);
+        ArgumentNullException.ThrowIfNull(known);
+        var manifests = new Dictionary<string, (ModelVersionFolder Folder, ModelManifest Manifest)>(StringComparer.Ordinal);
+        foreach (var folder in folders)
         {
-            var key = $"{entry.Name}/{entry.Version}";
-            if (resolved.TryGetValue(key, out var done))
+            try
+            {
+                manifests[folder.Id] = (folder, ReadManifest(folder.Name, System.IO.Path.Combine(folder.Directory, ManifestFileName)));
+            }
+            catch (ModelManifestException ex) when (failures is not null)
+            {
+                failures[folder.Id] = ex;
+            }
+        }
+
+        var resolved = known.ToDictionary(v => v.Id, StringComparer.Ordinal);
+        var loaded = new List<ModelVersion>();
+
+        ModelVersion Resolve(ModelVersionFolder folder, ModelManifest manifest, int depth)
+        {
+            if (resolved.TryGetValue(folder.Id, out var done))
             {
                 return done;
             }
 
-            var manifestFile = System.IO.Path.Combine(entry.Directory, ManifestFileName);
+            var manifestFile = System.IO.Path.Combine(folder.Directory, ManifestFileName);
             ModelVersion? backbone = null;
-            if (entry.Manifest.Backbone is { } reference)
+            if (manifest.Backbone is { } reference)
             {
                 if (string.IsNullOrWhiteSpace(reference.Model))
                 {
-                    throw new ModelManifestException(entry.Name, manifestFile, "backbone.model", "is required.");
+                    throw new ModelManifestException(folder.Name, manifestFile, "backbone.model", "is required.");
                 }
 
-                var candidates = manifests.Where(m => m.Name == reference.Model).ToList();
+                var candidates = manifests.Values.Where(m => m.Folder.Name == reference.Model).Select(m => m.Folder.Version)
+                    .Concat(known.Where(k => k.Name == reference.Model).Select(k => k.Version))
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
                 if (candidates.Count == 0)
                 {
-                    throw new ModelManifestException(entry.Name, manifestFile, "backbone.model", $"names '{reference.Model}', which is not in the repository.");
+                    throw failures is not null && failures.Keys.Any(k => k.StartsWith(reference.Model + "/", StringComparison.Ordinal))
+                        ? new ModelManifestException(folder.Name, manifestFile, "backbone.model", $"names '{reference.Model}', none of whose versions can be served.")
+                        : new ModelManifestException(folder.Name, manifestFile, "backbone.model", $"names '{reference.Model}', which is not in the repository.");
                 }
 
-                var target = reference.Version is null
-                    ? candidates.OrderBy(c => c.Version, VersionComparer.Instance).Last()
-                    : lookup.GetValueOrDefault($"{reference.Model}/{reference.Version}");
-                if (target.Manifest is null)
+                var target = reference.Version ?? candidates.Max(VersionComparer.Instance)!;
+                var targetId = $"{reference.Model}/{target}";
+                if (resolved.TryGetValue(targetId, out var knownBackbone))
                 {
-                    throw new ModelManifestException(entry.Name, manifestFile, "backbone.version", $"names version '{reference.Version}' of '{reference.Model}', which does not exist.");
+                    backbone = knownBackbone;
                 }
-
-                if (depth > 0 || target.Manifest.Backbone is not null || target.Manifest.Task != ModelTask.ImageEmbedding)
+                else if (manifests.TryGetValue(targetId, out var entry))
                 {
-                    throw new ModelManifestException(entry.Name, manifestFile, "backbone", $"must name an image-embedding model that reads images itself ('{reference.Model}' does not).");
+                    if (depth > 0 || entry.Manifest.Backbone is not null || entry.Manifest.Task != ModelTask.ImageEmbedding)
+                    {
+                        throw new ModelManifestException(folder.Name, manifestFile, "backbone", $"must name an image-embedding model that reads images itself ('{reference.Model}' does not).");
+                    }
+
+                    backbone = Resolve(entry.Folder, entry.Manifest, depth + 1);
+                }
+                else
+                {
+                    throw new ModelManifestException(folder.Name, manifestFile, "backbone.version", $"names version '{reference.Version}' of '{reference.Model}', which does not exist.");
                 }
 
-                backbone = Resolve(target, depth + 1);
+                if (backbone.Backbone is not null || backbone.Task != ModelTask.ImageEmbedding)
+                {
+                    throw new ModelManifestException(folder.Name, manifestFile, "backbone", $"must name an image-embedding model that reads images itself ('{reference.Model}' does not).");
+                }
             }
 
-            var version = Validate(entry.Name, entry.Version, entry.Directory, entry.Manifest, backbone);
-            resolved[key] = version;
+            var version = Validate(folder.Name, folder.Version, folder.Directory, manifest, backbone);
+            resolved[folder.Id] = version;
+            loaded.Add(version);
             return version;
         }
 
-        foreach (var entry in manifests)
+        foreach (var (folder, manifest) in manifests.Values.OrderBy(m => m.Manifest.Backbone is null ? 0 : 1))
         {
-            Resolve(entry, 0);
+            try
+            {
+                Resolve(folder, manifest, 0);
+            }
+            catch (ModelManifestException ex) when (failures is not null)
+            {
+                failures[folder.Id] = ex;
+            }
         }
 
-        _models = resolved.Values
-            .GroupBy(v => v.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(v => v.Version, VersionComparer.Instance).ToArray(), StringComparer.Ordinal);
+        return loaded;
     }
 
-    /// <summary>The full path of the models folder.</summary>
-    public string Path { get; }
-
-    /// <summary>Model names, sorted.</summary>
-    public IReadOnlyList<string> Names => [.. _models.Keys.Order(StringComparer.Ordinal)];
-
-    /// <summary>The versions of a model, lowest first.</summary>
-    public IReadOnlyList<ModelVersion> Versions(string name) =>
-        _models.TryGetValue(name, out var versions) ? versions : throw new ModelNotFoundException(name, null);
-
-    /// <summary>Finds a model version; with no version, the highest (the default).</summary>
-    public ModelVersion Get(string name, string? version = null)
+    private static ModelVersion[] ServedVersions(ModelRepositoryContents contents, string name)
     {
-        var versions = Versions(name);
-        if (string.IsNullOrEmpty(version))
+        if (contents.Unloaded.TryGetValue(name, out var why))
         {
-            return versions[^1];
+            throw new ModelUnavailableException(name, null, why);
         }
 
-        return Array.Find((ModelVersion[])versions, v => v.Version == version) ?? throw new ModelNotFoundException(name, version);
+        if (contents.Served.TryGetValue(name, out var versions) && versions.Length > 0)
+        {
+            return versions;
+        }
+
+        var states = contents.States.Where(s => s.Name == name).ToList();
+        throw states.Count == 0
+            ? new ModelNotFoundException(name, null)
+            : new ModelUnavailableException(name, null, "no version can be served (" + string.Join("; ", states.Select(s => $"{s.Version}: {s.Reason}")) + ").");
     }
 
     private static ModelManifest ReadManifest(string name, string manifestPath)

@@ -309,6 +309,94 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         return pipeline.Regions == 1 ? image : [1, pipeline.Regions, .. image[1..]];
     }
 
+    /// <summary>
+    /// Proves that a version loads and runs before it is served: creates its session (reusing the
+    /// backbone's), checks it against the manifest and the backbone, and runs one item through it,
+    /// without keeping anything of it. Throws the <see cref="InferenceException"/> that says why not
+    /// (<see cref="ModelLoadException"/>, <see cref="ModelManifestException"/>).
+    /// </summary>
+    public async Task ValidateAsync(ModelVersion model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var own = LoadSession(model, useCache: false);
+        try
+        {
+            var first = model.Backbone is null ? own : GetSession(model.Backbone);
+            var pipeline = new ModelPipeline(model, first, model.Backbone is null ? null : own, Options);
+            await using (pipeline.ConfigureAwait(false))
+            {
+                await pipeline.Batcher.SubmitAsync(new TensorRequest(new float[pipeline.ItemLength], Stopwatch.GetTimestamp()), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not InferenceException and not OperationCanceledException)
+        {
+            throw new ModelLoadException(model.Id, model.OnnxPath, ex.Message, ex);
+        }
+        finally
+        {
+            own.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Lets go of every loaded version the repository no longer serves (retired, replaced, or of an
+    /// unloaded model): new requests cannot reach it, and its batcher and sessions are disposed
+    /// after <paramref name="grace"/>, so requests already inside finish. Returns the versions let go.
+    /// </summary>
+    public IReadOnlyList<string> ReleaseUnserved(TimeSpan grace)
+    {
+        var released = new List<ModelPipeline>();
+        foreach (var (id, lazy) in _pipelines)
+        {
+            if (lazy.IsValueCreated && !Repository.IsServed(lazy.Value.Model) && _pipelines.TryRemove(new KeyValuePair<string, Lazy<ModelPipeline>>(id, lazy)))
+            {
+                released.Add(lazy.Value);
+            }
+        }
+
+        if (released.Count == 0)
+        {
+            return [];
+        }
+
+        var stillUsed = _pipelines.Values.Where(p => p.IsValueCreated)
+            .SelectMany(p => new[] { p.Value.Model.OnnxPath, p.Value.Model.Backbone?.OnnxPath })
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var sessions = new List<OnnxModel>();
+        foreach (var path in released.SelectMany(p => new[] { p.Model.OnnxPath, p.Model.Backbone?.OnnxPath }).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            // A bundled backbone stays: it is shared by every head and cheap to keep.
+            if (!stillUsed.Contains(path) && !Repository.Bundled.Any(b => b.OnnxPath == path)
+                && _sessions.TryRemove(path, out var session) && session.IsValueCreated)
+            {
+                sessions.Add(session.Value);
+            }
+        }
+
+        _ = DisposeLaterAsync(released, sessions, grace);
+        foreach (var pipeline in released)
+        {
+            LogReleased(_logger, pipeline.Model.Id);
+        }
+
+        return [.. released.Select(p => p.Model.Id)];
+    }
+
+    private static async Task DisposeLaterAsync(List<ModelPipeline> pipelines, List<OnnxModel> sessions, TimeSpan grace)
+    {
+        await Task.Delay(grace).ConfigureAwait(false);
+        foreach (var pipeline in pipelines)
+        {
+            await pipeline.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var session in sessions)
+        {
+            session.Dispose();
+        }
+    }
+
     /// <summary>The batch sizes run so far for a model version (index = size).</summary>
     public IReadOnlyList<long> BatchSizeCounts(ModelVersion model) => GetPipeline(model).Batcher.BatchSizeCounts;
 
@@ -331,10 +419,10 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private OnnxModel GetSession(ModelVersion model) =>
         _sessions.GetOrAdd(model.OnnxPath, _ => new Lazy<OnnxModel>(() => LoadSession(model), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
-    private OnnxModel LoadSession(ModelVersion model)
+    private OnnxModel LoadSession(ModelVersion model, bool useCache = true)
     {
         var started = Stopwatch.GetTimestamp();
-        var cache = string.IsNullOrWhiteSpace(Options.OptimizedModelCachePath)
+        var cache = !useCache || string.IsNullOrWhiteSpace(Options.OptimizedModelCachePath)
             ? null
             : Path.Combine(Options.OptimizedModelCachePath, model.Name, model.Version, "optimized.onnx");
         var session = OnnxModel.Load(model.Id, model.OnnxPath, model.Manifest.Input?.Name, model.Manifest.Output?.Name, model.Manifest.DynamicBatch, Options, cache);
@@ -368,4 +456,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Warm-up of model {Model} failed")]
     private static partial void LogWarmUpFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Model}: the repository no longer serves it")]
+    private static partial void LogReleased(ILogger logger, string model);
 }

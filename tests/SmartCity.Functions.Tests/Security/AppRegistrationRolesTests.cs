@@ -3,7 +3,7 @@ using SmartCity.Functions.Security;
 
 namespace SmartCity.Functions.Tests.Security;
 
-/// <summary>infra/entra-app-roles.json, which the app registration is created with (docs-security.md), defines the roles the code checks.</summary>
+/// <summary>infra/entra-app-roles.json, which the app registration is created with (README "Security"), defines the roles the code checks.</summary>
 public class AppRegistrationRolesTests
 {
     [Fact]

@@ -81,4 +81,34 @@ public class AppRoleMiddlewareTests
         Assert.All(cameraFunctions, name => Assert.Equal(AppRoles.CamerasRead, FunctionRoles.For(name)));
         Assert.All(FunctionRoles.Required.Keys, name => Assert.Contains(name, routes.Keys));
     }
+
+    [Theory]
+    [InlineData("V2RepositoryIndex", null, 401)]
+    [InlineData("PublishModelVersion", "Cameras.Read", 403)]
+    [InlineData("CreateTrainingJob", "Cameras.Read", 403)]
+    [InlineData("RetireModelVersion", null, 401)]
+    public async Task With_Easy_Auth_on_model_management_refuses_a_caller_without_Models_Manage(string function, string? role, int status)
+    {
+        var context = PrincipalHeaders.Request("/api/models/test/versions", role is null ? null : PrincipalHeaders.For(roles: [role]));
+
+        var refusal = Middleware(easyAuth: true).RefusalFor(function, context.Request);
+
+        Assert.NotNull(refusal);
+        Assert.Equal(status, (await HttpTestHost.InvokeAsync(context, () => refusal)).Status);
+        Assert.Null(Middleware(easyAuth: true).RefusalFor(function, PrincipalHeaders.Request("/api/models/test/versions", PrincipalHeaders.For(roles: [AppRoles.ModelsManage])).Request));
+    }
+
+    [Fact]
+    public void Every_admin_level_route_requires_Models_Manage_and_no_other_does()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.FunctionsMetadata));
+        var admin = document.RootElement.EnumerateArray()
+            .Where(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "httpTrigger" && b.GetProperty("authLevel").GetString() == "Admin"))
+            .Select(f => f.GetProperty("name").GetString()!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(10, admin.Count);
+        Assert.Equal(admin, FunctionRoles.Required.Where(r => r.Value == AppRoles.ModelsManage).Select(r => r.Key).Order(StringComparer.Ordinal));
+    }
 }

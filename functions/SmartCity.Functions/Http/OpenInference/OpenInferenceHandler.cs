@@ -52,7 +52,8 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             [.. engine.Repository.Versions(target.Name).Select(v => v.Version)],
             Platform,
             [new MetadataTensor(signature.InputName, Fp32, signature.InputShape)],
-            [new MetadataTensor(signature.OutputName, Fp32, signature.OutputShape)]);
+            [new MetadataTensor(signature.OutputName, Fp32, signature.OutputShape)],
+            ModelCardParameters.Of(target));
     }
 
     public async Task<InferenceResponse> InferAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)

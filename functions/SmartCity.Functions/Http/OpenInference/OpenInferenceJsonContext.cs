@@ -17,6 +17,9 @@ namespace SmartCity.Functions.Http.OpenInference;
 [JsonSerializable(typeof(ModelMetadataResponse))]
 [JsonSerializable(typeof(InferenceRequest))]
 [JsonSerializable(typeof(InferenceResponse))]
+[JsonSerializable(typeof(Repository.RepositoryIndexRequest))]
+[JsonSerializable(typeof(IReadOnlyList<Repository.RepositoryIndexEntry>))]
+[JsonSerializable(typeof(Repository.RepositoryModelRequest))]
 [JsonSerializable(typeof(float[]))]
 [JsonSerializable(typeof(string[]))]
 public sealed partial class OpenInferenceJsonContext : JsonSerializerContext;

@@ -1,0 +1,4 @@
+namespace SmartCity.Functions.Training;
+
+/// <summary>A labelled file that cannot be used, by name, and why.</summary>
+public sealed record FileProblem(string File, string Reason);

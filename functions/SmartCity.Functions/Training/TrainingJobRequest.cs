@@ -1,0 +1,27 @@
+namespace SmartCity.Functions.Training;
+
+/// <summary>The body of <c>POST /api/models/{model}/training-jobs</c>.</summary>
+public sealed class TrainingJobRequest
+{
+    public TrainingDataLocation? Data { get; set; }
+
+    /// <summary>The image-embedding model the head reads (its default version when the job starts).</summary>
+    public string Backbone { get; set; } = "resnet18-embedding";
+
+    /// <summary>Share of each label held out to evaluate the head (and to compare it with the current default), 0.05 to 0.5.</summary>
+    public double HeldOutFraction { get; set; } = 0.2;
+
+    public PromotionRule Promotion { get; set; } = PromotionRule.IfBetter;
+
+    /// <summary>For the model card: what the model is for.</summary>
+    public string? IntendedUse { get; set; }
+
+    /// <summary>For the model card: where the images come from, with their credit.</summary>
+    public string? DataSource { get; set; }
+
+    /// <summary>For the model card: the licence of the data (and so of the head).</summary>
+    public string? License { get; set; }
+
+    /// <summary>For the model card: limits the requester knows of.</summary>
+    public List<string>? KnownLimits { get; set; }
+}
