@@ -191,13 +191,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Camera__StaleDistanceThreshold: settings.cameraStaleDistanceThreshold
     Camera__MaxImageBytes: string(settings.cameraMaxImageBytes)
     Camera__TopLabels: string(settings.cameraTopLabels)
+    Camera__ExplainBelowProbability: settings.cameraExplainBelowProbability
+    Camera__ExplainLabels: settings.cameraExplainLabels
     Inference__MaxPixels: string(settings.inferenceMaxPixels)
     Inference__IntraOpThreads: string(settings.inferenceIntraOpThreads)
     Inference__MaxBatchSize: string(settings.inferenceMaxBatchSize)
     Inference__MaxQueueDelayMs: string(settings.inferenceMaxQueueDelayMs)
     Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
+    Inference__ExplainGrid: string(settings.inferenceExplainGrid)
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
+    Http__MaxExplainImages: string(settings.httpMaxExplainImages)
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
   }
 }

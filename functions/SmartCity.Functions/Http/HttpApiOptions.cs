@@ -13,4 +13,14 @@ public sealed class HttpApiOptions
     /// </summary>
     [SettingRange(1024d, 26_214_400d, ErrorMessage = "Http:MaxBodyBytes must be between {1} and {2}.")]
     public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Most images one explain request (or <c>predict?explain=true</c>) may carry (default 2, at
+    /// most 4): each costs <c>Inference:ExplainGrid</c>² + 1 model items. More answer 400 <c>too-many-images</c>.
+    /// </summary>
+    [SettingRange(1, MaxExplainImagesLimit, ErrorMessage = "Http:MaxExplainImages must be between {1} and {2}.")]
+    public int MaxExplainImages { get; set; } = 2;
+
+    /// <summary>The highest <see cref="MaxExplainImages"/> may be set to.</summary>
+    public const int MaxExplainImagesLimit = 4;
 }

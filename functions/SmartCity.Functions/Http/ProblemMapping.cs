@@ -33,6 +33,8 @@ public static class ProblemMapping
         ["payload-too-large"] = new(413, "The request body is too large."),
         ["unsupported-media-type"] = new(415, "The content type is not supported."),
         ["not-ready"] = new(503, "The server is not ready."),
+        ["too-many-images"] = new(400, "The request has too many images."),
+        ["not-acceptable"] = new(406, "The requested media type cannot be answered."),
 
         // The image (ImageProblemException)
         ["empty-image"] = new(400, "The image cannot be read."),
