@@ -16,6 +16,7 @@ public sealed class FunctionMetadataTests
         { "GetModel", "models/{model}", "get", "Function" },
         { "Predict", "models/{model}/predict", "post", "Function" },
         { "PredictVersion", "models/{model}/versions/{version}/predict", "post", "Function" },
+        { "Explain", "models/{model}/explain", "post", "Function" },
         { "V2ServerMetadata", "v2", "get", "Function" },
         { "V2ServerLive", "v2/health/live", "get", "Anonymous" },
         { "V2ServerReady", "v2/health/ready", "get", "Anonymous" },
@@ -25,6 +26,7 @@ public sealed class FunctionMetadataTests
         { "V2ModelVersionReady", "v2/models/{model}/versions/{version}/ready", "get", "Anonymous" },
         { "V2Infer", "v2/models/{model}/infer", "post", "Function" },
         { "V2VersionInfer", "v2/models/{model}/versions/{version}/infer", "post", "Function" },
+        { "V2Explain", "v2/models/{model}/explain", "post", "Function" },
         { "GetCameraClassifications", "cameras/{cameraId}/classifications", "get", "Function" },
         { "GetCameraSummary", "cameras/{cameraId}/summary", "get", "Function" },
     };
