@@ -106,9 +106,6 @@ param cameraTopLabels int = 5
 @minLength(1)
 param cameraExplainBelowProbability string = '0'
 
-@description('Explain camera results whose top label is one of these, comma-separated; empty none (Camera__ExplainLabels).')
-param cameraExplainLabels string = ''
-
 @description('Cells per side of the occlusion grid of an explanation, 2 to 12: grid*grid+1 model items each (Inference__ExplainGrid).')
 @minValue(2)
 @maxValue(12)
@@ -206,7 +203,6 @@ var appSettings appSettingsType = {
   cameraMaxImageBytes: cameraMaxImageBytes
   cameraTopLabels: cameraTopLabels
   cameraExplainBelowProbability: cameraExplainBelowProbability
-  cameraExplainLabels: cameraExplainLabels
   inferenceMaxPixels: inferenceMaxPixels
   inferenceIntraOpThreads: inferenceIntraOpThreads
   inferenceMaxBatchSize: inferenceMaxBatchSize

@@ -54,9 +54,6 @@ type appSettingsType = {
   @minLength(1)
   cameraExplainBelowProbability: string
 
-  @description('Camera results whose top label is one of these (comma-separated) get an explanation (Camera__ExplainLabels).')
-  cameraExplainLabels: string
-
   @description('Largest decoded image in pixels (Inference__MaxPixels).')
   @minValue(1)
   @maxValue(500000000)

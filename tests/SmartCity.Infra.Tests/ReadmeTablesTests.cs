@@ -7,7 +7,8 @@ namespace SmartCity.Infra.Tests;
 /// The README's deploy parameter tables and camera settings table state what main.bicep,
 /// main.bicepparam and local.settings.sample.json hold. The security parameters have their
 /// table in the README's "## Security" chapter, whose text is written in docs-security.md
-/// until it is merged into the README.
+/// until it is merged into the README; likewise the explanation settings and parameters, in the
+/// README's "## Explanations" chapter or docs-explain.md until it is merged.
 /// </summary>
 [Collection(CompiledTemplatesDefinition.Name)]
 public partial class ReadmeTablesTests(CompiledTemplates compiled)
@@ -20,13 +21,21 @@ public partial class ReadmeTablesTests(CompiledTemplates compiled)
             ? Readme.Value
             : File.ReadAllText(Repository.PathOf("docs-security.md")));
 
+    /// <summary>The README's "## Explanations" chapter, or docs-explain.md while the README has none.</summary>
+    private static readonly Lazy<string> Explanations = new(() =>
+        Readme.Value.Contains("\n## Explanations\n", StringComparison.Ordinal) || !File.Exists(Repository.PathOf("docs-explain.md"))
+            ? Readme.Value
+            : File.ReadAllText(Repository.PathOf("docs-explain.md")));
+
     [Fact]
     public void Deploy_parameter_tables_list_every_main_parameter_with_its_default_and_variable()
     {
         var deploy = TableRows(Section(Readme.Value, "## Deploy to Azure", "### Parameters"));
         var security = TableRows(Section(Security.Value, "## Security", "### Parameters"));
+        var explanations = TableRows(Section(Explanations.Value, "## Explanations", "### Parameters"));
         Assert.Empty(deploy.Keys.Intersect(security.Keys));
-        var rows = deploy.Concat(security).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Assert.Empty(deploy.Keys.Concat(security.Keys).Intersect(explanations.Keys));
+        var rows = deploy.Concat(security).Concat(explanations).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var parametersFile = File.ReadAllText(Path.Combine(Repository.Infra, "main.bicepparam"));
 
         foreach (var (name, parameter) in compiled.Main.Parameters)
@@ -52,7 +61,9 @@ public partial class ReadmeTablesTests(CompiledTemplates compiled)
     [Fact]
     public void Camera_settings_table_gives_every_camera_setting_its_sample_default_and_deploy_parameter()
     {
-        var rows = TableRows(Section(Readme.Value, "## Camera uploads", "### Settings"));
+        var cameraRows = TableRows(Section(Readme.Value, "## Camera uploads", "### Settings"));
+        var explanationRows = TableRows(Section(Explanations.Value, "## Explanations", "### Settings"));
+        var rows = cameraRows.Concat(explanationRows.Where(r => !cameraRows.ContainsKey(r.Key))).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var checkedKeys = 0;
 
         foreach (var (key, sample) in CodeContractTests.SampleValues.Value.Where(p => p.Key.StartsWith("Camera", StringComparison.Ordinal)))

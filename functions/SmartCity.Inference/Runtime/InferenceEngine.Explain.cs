@@ -70,7 +70,7 @@ public sealed partial class InferenceEngine
             Scores = heads[0].Scores,
             Labels = heads[0].Labels,
             Heads = heads,
-            Timings = new PredictionTimings(Ms(run.Image.DecodeTicks), Ms(run.Image.ResizeTicks), 0, 0, 0, Math.Min(masks.Length, pipeline.MaxBatchSize)),
+            Timings = new PredictionTimings(Ms(run.Image.DecodeTicks), Ms(run.Image.ResizeTicks), 0, 0, 0, Math.Min(masks.Length, Math.Max(1, pipeline.MaxBatchSize / pipeline.Regions))),
         };
 
         return new Explanation
@@ -98,8 +98,9 @@ public sealed partial class InferenceEngine
         var preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions);
         var cells = new CellMap(pipeline.Format, pipeline.Model.Regions, preprocessed.Width, preprocessed.Height, rows, columns);
         var outputs = new float[masks.Count][][];
-        // At most one batch of masked copies in memory at a time (a tiled frame is 2.4 MB per copy).
-        var chunk = pipeline.MaxBatchSize;
+        // At most one batch of masked copies in memory at a time (a tiled frame is 2.4 MB per copy),
+        // and no more backbone images per run than the maximum batch size (a 2x2-tiled model: a quarter as many items).
+        var chunk = Math.Max(1, pipeline.MaxBatchSize / pipeline.Regions);
         for (var start = 0; start < masks.Count; start += chunk)
         {
             var count = Math.Min(chunk, masks.Count - start);
