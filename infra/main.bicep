@@ -102,6 +102,20 @@ param cameraMaxImageBytes int = 26214400
 @maxValue(100)
 param cameraTopLabels int = 5
 
+@description('Explain camera results whose top probability is below this, a decimal number from 0 to 1; 0 never (Camera__ExplainBelowProbability).')
+@minLength(1)
+param cameraExplainBelowProbability string = '0'
+
+@description('Cells per side of the occlusion grid of an explanation, 2 to 12: grid*grid+1 model items each (Inference__ExplainGrid).')
+@minValue(2)
+@maxValue(12)
+param inferenceExplainGrid int = 7
+
+@description('Most images one explain request may carry, 1 to 4 (Http__MaxExplainImages).')
+@minValue(1)
+@maxValue(4)
+param httpMaxExplainImages int = 2
+
 @description('Comma-separated models loaded and run once at start (Inference__WarmUpModels).')
 param warmUpModels string = 'vehicle-type,traffic-scene'
 
@@ -198,6 +212,7 @@ var appSettings appSettingsType = {
   cameraStaleDistanceThreshold: cameraStaleDistanceThreshold
   cameraMaxImageBytes: cameraMaxImageBytes
   cameraTopLabels: cameraTopLabels
+  cameraExplainBelowProbability: cameraExplainBelowProbability
   inferenceMaxPixels: inferenceMaxPixels
   inferenceIntraOpThreads: inferenceIntraOpThreads
   inferenceMaxBatchSize: inferenceMaxBatchSize
@@ -205,6 +220,7 @@ var appSettings appSettingsType = {
   inferenceMaxQueueLength: inferenceMaxQueueLength
   inferenceMaxFullSizeDecodes: inferenceMaxFullSizeDecodes
   inferenceWarmUpModels: warmUpModels
+  inferenceExplainGrid: inferenceExplainGrid
   httpMaxBodyBytes: httpMaxBodyBytes
   httpMaxImagesPerRequest: httpMaxImagesPerRequest
   // Model repository and training jobs (issue 13): names fixed like the camera containers; the
@@ -217,6 +233,7 @@ var appSettings appSettingsType = {
   trainingImagesPerMessage: 100
   trainingMinImagesPerLabel: 10
   trainingMaxImages: 20000
+  httpMaxExplainImages: httpMaxExplainImages
   easyAuthEnabled: entraAuthEnabled
 }
 

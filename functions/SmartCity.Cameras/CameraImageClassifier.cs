@@ -106,6 +106,7 @@ public sealed partial class CameraImageClassifier
             return Result(rejection, upload, CameraUploadOutcome.Rejected, problem.Code);
         }
 
+        await ExplainChosenAsync(upload, image!, predictions, cancellationToken).ConfigureAwait(false);
         var stale = await DetectFrozenFeedAsync(upload, capturedAt.Time, predictions, image!, cancellationToken).ConfigureAwait(false);
         var classified = new ClassifiedUpload(upload, capturedAt, [.. predictions.Select(CameraModelResult.From)], stale, processingMs, _time.GetUtcNow());
         var commit = await _store.SaveClassificationAsync(classified, previous, cancellationToken).ConfigureAwait(false);
@@ -182,6 +183,31 @@ public sealed partial class CameraImageClassifier
         }
     }
 
+    /// <summary>
+    /// Explains the results the settings choose (a low top probability, or a listed label) and
+    /// stores them beside the result, before the result itself, so a retry after a fault redoes both.
+    /// </summary>
+    private async Task ExplainChosenAsync(CameraUpload upload, byte[] image, Prediction[] predictions, CancellationToken cancellationToken)
+    {
+        var explained = new List<ModelExplanation>();
+        foreach (var prediction in predictions)
+        {
+            if (prediction.Predictions.Count == 0 || _options.ExplainReason(prediction.Predictions[0].Label, prediction.Predictions[0].Probability) is not { } reason)
+            {
+                continue;
+            }
+
+            var explanation = await _engine.ExplainAsync(prediction.Model, image, null, _options.TopLabels, 0f, cancellationToken).ConfigureAwait(false);
+            explained.Add(ModelExplanation.From(explanation, reason));
+        }
+
+        if (explained.Count > 0)
+        {
+            await _store.SaveExplanationAsync(new CameraExplanationDocument(upload.CameraId, upload.BlobName, upload.SourceETag, explained), cancellationToken).ConfigureAwait(false);
+            LogExplained(_logger, upload.CameraId, upload.BlobName, explained.Count);
+        }
+    }
+
     /// <summary>Metadata <c>capturedAt</c>, else EXIF <c>DateTimeOriginal</c>, else the upload time; none after the upload (see <see cref="CaptureTimeReader"/>).</summary>
     private CaptureTime ReadCaptureTime(CameraUpload upload, byte[]? image)
     {
@@ -213,6 +239,9 @@ public sealed partial class CameraImageClassifier
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Classified {CameraId}/{BlobName}: {Rows} model results in {Milliseconds:F0} ms")]
     private static partial void LogClassified(ILogger logger, string cameraId, string blobName, int rows, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Explained {CameraId}/{BlobName} with {Models} model(s)")]
+    private static partial void LogExplained(ILogger logger, string cameraId, string blobName, int models);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {CameraId}/{BlobName}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string cameraId, string blobName, string reason);

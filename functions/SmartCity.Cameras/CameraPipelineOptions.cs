@@ -65,6 +65,30 @@ public sealed class CameraPipelineOptions : IValidatableObject
     [SettingRange(1, 100, ErrorMessage = "Camera:TopLabels must be between {1} and {2}.")]
     public int TopLabels { get; set; } = 5;
 
+    /// <summary>
+    /// Results whose top probability (of the model's primary head) is below this get an occlusion
+    /// explanation stored beside their document; 0 (default) never. Each costs <c>Inference:ExplainGrid</c>² + 1 model items.
+    /// </summary>
+    [SettingRange(0.0, 1.0, ErrorMessage = "Camera:ExplainBelowProbability must be between {1} and {2}.")]
+    public double ExplainBelowProbability { get; set; }
+
+    /// <summary>Comma-separated labels: results whose top label is one of them get an explanation too. Empty (default): none.</summary>
+    public string ExplainLabels { get; set; } = string.Empty;
+
+    public IReadOnlyList<string> ExplainLabelNames =>
+        ExplainLabels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Why a result with this top label and probability is explained, or null when it is not.</summary>
+    public string? ExplainReason(string label, float probability)
+    {
+        if (probability < ExplainBelowProbability)
+        {
+            return $"top probability {probability.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} is below Camera:ExplainBelowProbability";
+        }
+
+        return ExplainLabelNames.Contains(label, StringComparer.Ordinal) ? $"top label '{label}' is in Camera:ExplainLabels" : null;
+    }
+
     public IReadOnlyList<string> ModelNames =>
         Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

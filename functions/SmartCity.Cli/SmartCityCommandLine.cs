@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using SmartCity.Cli.Classify;
+using SmartCity.Cli.Explain;
 using SmartCity.Cli.Push;
 using SmartCity.Cli.Replay;
 using SmartCity.Cli.Training;
@@ -26,6 +27,7 @@ internal static class SmartCityCommandLine
         new HelpOption(),
         new VersionOption(),
         new ClassifyCommand(console),
+        new ExplainCommand(console),
         new ReplayCommand(console),
         TrainingCommand.VehicleType(console),
         TrainingCommand.TrafficScene(console),

@@ -62,6 +62,13 @@ public sealed class InferenceOptions
     [SettingRange(1, 3600, ErrorMessage = "Inference:RepositoryRefreshSeconds must be between {1} and {2}.")]
     public int RepositoryRefreshSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Cells per side of the occlusion grid of an explanation: one explanation runs
+    /// grid x grid + 1 items through the model (default 7: 50 items; a 2x2-tiled model reads 4 backbone images per item).
+    /// </summary>
+    [SettingRange(Runtime.InferenceEngine.MinExplainGrid, Runtime.InferenceEngine.MaxExplainGrid, ErrorMessage = "Inference:ExplainGrid must be between {1} and {2}.")]
+    public int ExplainGrid { get; set; } = 7;
+
     /// <summary>Folder where ONNX Runtime's optimised models are cached between starts; empty turns the cache off.</summary>
     public string? OptimizedModelCachePath { get; set; }
 

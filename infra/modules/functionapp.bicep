@@ -198,6 +198,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Camera__StaleDistanceThreshold: settings.cameraStaleDistanceThreshold
     Camera__MaxImageBytes: string(settings.cameraMaxImageBytes)
     Camera__TopLabels: string(settings.cameraTopLabels)
+    Camera__ExplainBelowProbability: settings.cameraExplainBelowProbability
     Inference__MaxPixels: string(settings.inferenceMaxPixels)
     Inference__IntraOpThreads: string(settings.inferenceIntraOpThreads)
     Inference__MaxBatchSize: string(settings.inferenceMaxBatchSize)
@@ -205,8 +206,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
     Inference__MaxFullSizeDecodes: string(settings.inferenceMaxFullSizeDecodes)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
+    Inference__ExplainGrid: string(settings.inferenceExplainGrid)
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
     Http__MaxImagesPerRequest: string(settings.httpMaxImagesPerRequest)
+    Http__MaxExplainImages: string(settings.httpMaxExplainImages)
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
 
     // Model repository and training jobs (issue 13).

@@ -50,6 +50,10 @@ type appSettingsType = {
   @maxValue(100)
   cameraTopLabels: int
 
+  @description('Camera results whose top probability is below this (0 to 1, as text) get an explanation; 0 never (Camera__ExplainBelowProbability).')
+  @minLength(1)
+  cameraExplainBelowProbability: string
+
   @description('Largest decoded image in pixels (Inference__MaxPixels).')
   @minValue(1)
   @maxValue(500000000)
@@ -82,6 +86,11 @@ type appSettingsType = {
 
   @description('Comma-separated models loaded and run once at start; readiness waits for them (Inference__WarmUpModels).')
   inferenceWarmUpModels: string
+
+  @description('Cells per side of the occlusion grid of an explanation (Inference__ExplainGrid).')
+  @minValue(2)
+  @maxValue(12)
+  inferenceExplainGrid: int
 
   @description('Largest HTTP request body in bytes (Http__MaxBodyBytes).')
   @minValue(1024)
@@ -134,6 +143,11 @@ type appSettingsType = {
   @minValue(10)
   @maxValue(200000)
   trainingMaxImages: int
+
+  @description('Most images one explain request may carry (Http__MaxExplainImages).')
+  @minValue(1)
+  @maxValue(4)
+  httpMaxExplainImages: int
 
   @description('App Service authentication (Easy Auth) with Entra ID is on, so the app trusts X-MS-CLIENT-PRINCIPAL and the camera routes require the Cameras.Read role (EasyAuth__Enabled).')
   easyAuthEnabled: bool

@@ -21,6 +21,7 @@ public static class BenchmarkCommand
         new ColdStartScenario(),
         new DecodeBombsScenario(),
         new SoakScenario(),
+        new ExplanationCostScenario(),
     ];
 
     /// <summary>The scenario's number, the title's prefix ("4" of "4. HTTP ..."), which <c>--only</c> also accepts.</summary>

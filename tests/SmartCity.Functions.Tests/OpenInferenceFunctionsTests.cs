@@ -56,7 +56,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         Assert.Equal(200, response.Status);
         Assert.Equal("smartcity-serverless", response.Json.GetProperty("name").GetString());
         Assert.False(string.IsNullOrEmpty(response.Json.GetProperty("version").GetString()));
-        Assert.Equal(["classification", "image_bytes"], response.Json.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["classification", "image_bytes", "explain"], response.Json.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

@@ -18,8 +18,10 @@ public partial class ReadmeTablesTests(CompiledTemplates compiled)
     {
         var deploy = TableRows(Section(Readme.Value, "## Deploy to Azure", "### Parameters"));
         var security = TableRows(Section(Readme.Value, "## Security", "### Parameters"));
+        var explanations = TableRows(Section(Readme.Value, "## Explanations", "### Parameters"));
         Assert.Empty(deploy.Keys.Intersect(security.Keys));
-        var rows = deploy.Concat(security).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Assert.Empty(deploy.Keys.Concat(security.Keys).Intersect(explanations.Keys));
+        var rows = deploy.Concat(security).Concat(explanations).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var parametersFile = File.ReadAllText(Path.Combine(Repository.Infra, "main.bicepparam"));
 
         foreach (var (name, parameter) in compiled.Main.Parameters)
@@ -45,7 +47,9 @@ public partial class ReadmeTablesTests(CompiledTemplates compiled)
     [Fact]
     public void Camera_settings_table_gives_every_camera_setting_its_sample_default_and_deploy_parameter()
     {
-        var rows = TableRows(Section(Readme.Value, "## Camera uploads", "### Settings"));
+        var cameraRows = TableRows(Section(Readme.Value, "## Camera uploads", "### Settings"));
+        var explanationRows = TableRows(Section(Readme.Value, "## Explanations", "### Settings"));
+        var rows = cameraRows.Concat(explanationRows.Where(r => !cameraRows.ContainsKey(r.Key))).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var checkedKeys = 0;
 
         foreach (var (key, sample) in CodeContractTests.SampleValues.Value.Where(p => p.Key.StartsWith("Camera", StringComparison.Ordinal)))

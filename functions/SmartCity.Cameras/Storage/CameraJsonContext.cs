@@ -6,6 +6,7 @@ namespace SmartCity.Cameras.Storage;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(CameraClassificationDocument))]
 [JsonSerializable(typeof(CameraRejectionDocument))]
+[JsonSerializable(typeof(CameraExplanationDocument))]
 [JsonSerializable(typeof(LabelScore[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class CameraJsonContext : JsonSerializerContext;

@@ -52,6 +52,20 @@ public sealed class CameraResultStore
     /// <summary>The document name of an upload, in either container: <c>{cameraId}/{name}.json</c>.</summary>
     public static string DocumentName(string cameraId, string name) => $"{cameraId}/{name}.json";
 
+    /// <summary>The explanations of an upload, beside its document: <c>{cameraId}/{name}.explain.json</c>.</summary>
+    public static string ExplanationName(string cameraId, string name) => $"{cameraId}/{name}.explain.json";
+
+    /// <summary>Writes (or replaces) the explanations of an upload in the results container.</summary>
+    public async Task SaveExplanationAsync(CameraExplanationDocument explanation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        var document = BinaryData.FromObjectAsJson(explanation, CameraJsonContext.Default.CameraExplanationDocument);
+        await _results.GetBlobClient(ExplanationName(explanation.CameraId, explanation.BlobName)).UploadAsync(
+            document,
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Creates the containers and the table if they are missing; once per process (retried after a failure).</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

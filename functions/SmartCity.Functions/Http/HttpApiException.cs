@@ -30,4 +30,9 @@ public sealed class HttpApiException(string code, string detail, TimeSpan? retry
 
     public static HttpApiException UnsupportedMediaType(string? contentType, string accepted) =>
         new("unsupported-media-type", $"Content-Type '{contentType ?? "(none)"}' is not supported; send {accepted}.");
+
+    public static HttpApiException TooManyImages(int count, int limit, string why) =>
+        new("too-many-images", $"The request has {count} images; {why} takes at most {limit} (setting Http:MaxExplainImages).");
+
+    public static HttpApiException NotAcceptable(string detail) => new("not-acceptable", detail);
 }

@@ -21,4 +21,14 @@ public sealed class HttpApiOptions
     /// </summary>
     [SettingRange(1, 1024, ErrorMessage = "Http:MaxImagesPerRequest must be between {1} and {2}.")]
     public int MaxImagesPerRequest { get; set; } = 32;
+
+    /// <summary>
+    /// Most images one explain request (or <c>predict?explain=true</c>) may carry (default 2, at
+    /// most 4): each costs <c>Inference:ExplainGrid</c>² + 1 model items. More answer 413 <c>too-many-images</c>.
+    /// </summary>
+    [SettingRange(1, MaxExplainImagesLimit, ErrorMessage = "Http:MaxExplainImages must be between {1} and {2}.")]
+    public int MaxExplainImages { get; set; } = 2;
+
+    /// <summary>The highest <see cref="MaxExplainImages"/> may be set to.</summary>
+    public const int MaxExplainImagesLimit = 4;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using SmartCity.Inference.Explaining;
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
@@ -16,10 +17,18 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
     public const int DefaultTop = 5;
     public const int MaxTop = 100;
 
+    /// <summary>The model repository the handler resolves names in.</summary>
+    public ModelRepository Models => engine.Repository;
+
     public async Task<PredictResponse> PredictAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
     {
         var target = engine.Repository.Get(model, version);
         var (top, threshold) = ReadQuery(request.Query);
+        if (ReadExplain(request.Query))
+        {
+            return await ExplainAsync(request, target, top, threshold, cancellationToken);
+        }
+
         var images = await ImageRequestReader.ReadAsync(request, options.Value, cancellationToken);
         var predictions = await ImageBatch.PredictAsync(engine, target, images, top, threshold, cancellationToken);
         var bodies = new ImagePredictionBody[predictions.Length];
@@ -29,6 +38,67 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
         }
 
         return new PredictResponse(target.Name, target.Version, bodies);
+    }
+
+    /// <summary>
+    /// <c>POST /api/models/{model}/explain</c>, and predict with <c>?explain=true</c>: the prediction
+    /// of each image with its occlusion explanation (at most <c>Http:MaxExplainImages</c> images).
+    /// </summary>
+    public async Task<PredictResponse> ExplainAsync(HttpRequest request, ModelVersion target, int top, float threshold, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(target);
+        var images = await ImageRequestReader.ReadAsync(request, options.Value, cancellationToken);
+        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, top, threshold, cancellationToken);
+        var bodies = new ImagePredictionBody[explanations.Length];
+        for (var i = 0; i < explanations.Length; i++)
+        {
+            bodies[i] = ToBody(images[i].Name, explanations[i].Prediction) with { Explanation = ImageExplanations.ToBody(explanations[i]) };
+        }
+
+        return new PredictResponse(target.Name, target.Version, bodies);
+    }
+
+    /// <summary>
+    /// <c>POST /api/models/{model}/explain</c> with <c>Accept: image/png</c>: the overlay PNG of one
+    /// image, for the head named by <c>?head=</c> (default the primary head).
+    /// </summary>
+    public async Task<(byte[] Png, SaliencyMap Map)> ExplainPngAsync(HttpRequest request, ModelVersion target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(target);
+        var head = request.Query.TryGetValue("head", out var headText) ? headText.ToString() : null;
+        if (head is not null && !target.Heads.Any(h => h.Kind != OutputKind.Embedding && (h.Name ?? string.Empty) == head))
+        {
+            var names = target.Heads.Where(h => h.Kind != OutputKind.Embedding && h.Name is not null).Select(h => h.Name!).ToList();
+            throw HttpApiException.InvalidQuery("head", names.Count == 0
+                ? $"is not needed: model '{target.Name}' has one head; got '{head}'."
+                : $"must name a classification head of '{target.Name}' ({string.Join(", ", names)}); got '{head}'.");
+        }
+
+        var images = await ImageRequestReader.ReadAsync(request, options.Value, cancellationToken);
+        if (images.Count != 1)
+        {
+            throw HttpApiException.TooManyImages(images.Count, 1, "Accept: image/png (one overlay)");
+        }
+
+        var explanation = (await ImageExplanations.ExplainAsync(engine, target, images, 1, DefaultTop, 0f, cancellationToken))[0];
+        var map = head is null ? explanation.Maps[0] : explanation.Maps.First(m => m.Head == head);
+        return (map.Png, map);
+    }
+
+    /// <summary><c>explain</c>: <c>true</c> or <c>false</c> (default).</summary>
+    public static bool ReadExplain(IQueryCollection query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!query.TryGetValue("explain", out var text))
+        {
+            return false;
+        }
+
+        return text.Count == 1 && bool.TryParse(text[0], out var explain)
+            ? explain
+            : throw HttpApiException.InvalidQuery("explain", $"must be true or false; got '{text}'.");
     }
 
     /// <summary>Reads <c>top</c> (0 to 100, default 5) and <c>threshold</c> (0 to 1, default 0).</summary>

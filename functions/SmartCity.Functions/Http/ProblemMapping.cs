@@ -34,6 +34,7 @@ public static class ProblemMapping
         ["too-many-images"] = new(413, "The request has too many images."),
         ["unsupported-media-type"] = new(415, "The content type is not supported."),
         ["not-ready"] = new(503, "The server is not ready."),
+        ["not-acceptable"] = new(406, "The requested media type cannot be answered."),
 
         // The image (ImageProblemException)
         ["empty-image"] = new(400, "The image cannot be read."),

@@ -66,6 +66,13 @@ public sealed class OpenInferenceFunctions(OpenInferenceHandler api)
         string version) =>
         new JsonBodyResult<InferenceResponse>(await api.InferAsync(request, model, version, request.HttpContext.RequestAborted), Json.InferenceResponse);
 
+    /// <summary>Our extension (<see cref="OpenInferenceHandler.ExplainExtension"/>): the infer body, answered with saliency outputs.</summary>
+    [Function(nameof(V2Explain))]
+    public async Task<IActionResult> V2Explain(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{model}/explain")] HttpRequest request,
+        string model) =>
+        new JsonBodyResult<InferenceResponse>(await api.ExplainAsync(request, model, null, request.HttpContext.RequestAborted), Json.InferenceResponse);
+
     /// <summary>Model ready: 200 when its session is loaded, 400 (with <c>ready: false</c>) when not yet.</summary>
     private static JsonBodyResult<ModelReadyResponse> ModelReady(ModelReadyResponse ready) =>
         new(ready, Json.ModelReadyResponse, ready.Ready ? 200 : 400);

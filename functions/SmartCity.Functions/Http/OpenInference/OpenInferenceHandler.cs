@@ -26,6 +26,14 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
     /// <summary>Ours: a BYTES input whose elements are base64-encoded images (JPEG, PNG, WebP, BMP, GIF).</summary>
     public const string ImageBytesExtension = "image_bytes";
 
+    /// <summary>
+    /// Ours: <c>POST /api/v2/models/{model}/explain</c> takes an infer request with an
+    /// <see cref="ImageBytesExtension"/> input and answers the primary output plus, per
+    /// classification head, <c>{head}_saliency</c> (FP32 [N, rows, columns]) and
+    /// <c>{head}_saliency_png</c> (BYTES [N], base64 PNG overlays).
+    /// </summary>
+    public const string ExplainExtension = "explain";
+
     /// <summary>The platform name of an ONNX Runtime model, as the spec's "Platforms" list spells it.</summary>
     public const string Platform = "onnx_onnxv1";
 
@@ -33,7 +41,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
     public const string Bytes = "BYTES";
 
     public static ServerMetadataResponse ServerMetadata() =>
-        new(ServerName, typeof(OpenInferenceHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [ClassificationExtension, ImageBytesExtension]);
+        new(ServerName, typeof(OpenInferenceHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [ClassificationExtension, ImageBytesExtension, ExplainExtension]);
 
     public bool IsServerReady => engine.NotReadyReason is null;
 
@@ -118,6 +126,49 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         return new InferenceResponse(target.Name, target.Version, inference.Id, answers);
     }
 
+    /// <summary>The <see cref="ExplainExtension"/>: an occlusion explanation of each image of a BYTES input.</summary>
+    public async Task<InferenceResponse> ExplainAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var target = engine.Repository.Get(model, version);
+        if (!string.IsNullOrEmpty(request.ContentType)
+            && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw HttpApiException.UnsupportedMediaType(request.ContentType, "application/json");
+        }
+
+        var body = await RequestBody.ReadLimitedAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        var inference = Parse(body);
+        var signature = await engine.DescribeAsync(target, cancellationToken);
+        if (inference.Inputs is not [var input])
+        {
+            throw Invalid($"Model '{target.Name}' takes exactly one input, '{signature.InputName}'; got {inference.Inputs?.Count ?? 0}.");
+        }
+
+        if (input.Name != signature.InputName)
+        {
+            throw Invalid($"Model '{target.Name}' has input '{signature.InputName}'; got '{input.Name}'.");
+        }
+
+        if (input.Datatype != Bytes || input.Shape is not { Length: > 0 } shape || shape.Any(d => d < 0))
+        {
+            throw Invalid($"Explain takes a {Bytes} input of base64-encoded images (extension '{ImageBytesExtension}'), shape [N]; got datatype '{input.Datatype}'.");
+        }
+
+        var images = ReadImages(input, shape);
+        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, 0, 0f, cancellationToken);
+        var outputs = new List<ResponseOutput> { Tensor(signature.OutputName, [.. explanations.Select(e => e.Prediction.Scores)]) };
+        var first = explanations[0];
+        for (var m = 0; m < first.Maps.Count; m++)
+        {
+            var head = first.Maps[m].Head;
+            outputs.Add(new ResponseOutput($"{head}_saliency", Fp32, [explanations.Length, first.Rows, first.Columns], explanations.SelectMany(e => e.Maps[m].Scores).ToArray()));
+            outputs.Add(new ResponseOutput($"{head}_saliency_png", Bytes, [explanations.Length], explanations.Select(e => Convert.ToBase64String(e.Maps[m].Png)).ToArray()));
+        }
+
+        return new InferenceResponse(target.Name, target.Version, inference.Id, outputs);
+    }
+
     private static InferenceRequest Parse(ReadOnlyMemory<byte> body)
     {
         try
@@ -132,6 +183,14 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
     }
 
     private async Task<(float[][] Rows, IReadOnlyList<string> Labels)> InferImagesAsync(ModelVersion model, RequestInput input, long[] shape, CancellationToken cancellationToken)
+    {
+        var images = ReadImages(input, shape);
+        var predictions = await ImageBatch.PredictAsync(engine, model, images, 0, 0f, cancellationToken);
+        return ([.. predictions.Select(p => p.Scores)], predictions[0].Labels);
+    }
+
+    /// <summary>The images of a BYTES input: base64 strings, shape [N] or [N,1].</summary>
+    private static RequestImage[] ReadImages(RequestInput input, long[] shape)
     {
         if (shape is not ([> 0]) and not ([> 0, 1]))
         {
@@ -158,8 +217,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             images[i] = new RequestImage(null, bytes.AsMemory(0, written));
         }
 
-        var predictions = await ImageBatch.PredictAsync(engine, model, images, 0, 0f, cancellationToken);
-        return ([.. predictions.Select(p => p.Scores)], predictions[0].Labels);
+        return images;
     }
 
     private static float[] ReadFloats(RequestInput input, long[] shape, long expected)
