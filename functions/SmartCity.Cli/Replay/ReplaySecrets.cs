@@ -59,7 +59,7 @@ internal static class ReplaySecrets
         || connectionString.Contains("SharedAccessSignature=", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The file's text without surrounding white space (a trailing newline); a missing or empty file is a usage error naming the option, not the content.</summary>
-    private static string ReadFile(string path, string option)
+    internal static string ReadFile(string path, string option)
     {
         string text;
         try

@@ -95,7 +95,7 @@ public sealed partial class InferenceEngine
     private async Task<MaskedRun> RunMaskedAsync(ModelPipeline pipeline, ReadOnlyMemory<byte> image, int rows, int columns, IReadOnlyList<bool[]> masks, CancellationToken cancellationToken)
     {
         var tensor = new float[pipeline.ItemLength];
-        var preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions);
+        var preprocessed = Preprocessor.Preprocess(image, pipeline.Format, tensor, pipeline.Model.Regions, cancellationToken);
         var cells = new CellMap(pipeline.Format, pipeline.Model.Regions, preprocessed.Width, preprocessed.Height, rows, columns);
         var outputs = new float[masks.Count][][];
         // At most one batch of masked copies in memory at a time (a tiled frame is 2.4 MB per copy),
