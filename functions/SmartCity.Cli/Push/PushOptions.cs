@@ -15,6 +15,7 @@ internal sealed class PushOptions(string hostName, bool hostRequired)
         Description = "Base URL of the function app to publish to (e.g. http://localhost:7071/).",
         HelpName = "url",
         Required = hostRequired,
+        CustomParser = result => ReplayCommand.ParseHttpUrl(result, hostName),
     };
 
     // Refused when given (Bind): kept so that the error says where the key goes instead.

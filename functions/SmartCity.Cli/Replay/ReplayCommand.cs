@@ -44,7 +44,7 @@ internal sealed class ReplayCommand : Command
         Description = "The Functions host that gets the Event Grid notification.",
         HelpName = "url",
         DefaultValueFactory = _ => new Uri("http://localhost:7071/"),
-        CustomParser = ParseHost,
+        CustomParser = result => ParseHttpUrl(result, "--host"),
     };
 
     // Refused when given (ReplaySecrets.Key): kept so that the error says where the key goes instead.
@@ -103,7 +103,8 @@ internal sealed class ReplayCommand : Command
         }
     }
 
-    private static Uri ParseHost(ArgumentResult result)
+    /// <summary>An absolute http or https URL (System.CommandLine has no parser for <see cref="Uri"/>); otherwise a parse error naming the option.</summary>
+    internal static Uri ParseHttpUrl(ArgumentResult result, string option)
     {
         var text = result.Tokens[0].Value;
         if (Uri.TryCreate(text, UriKind.Absolute, out var host) && host.Scheme is "http" or "https")
@@ -111,7 +112,7 @@ internal sealed class ReplayCommand : Command
             return host;
         }
 
-        result.AddError($"--host must be an http or https URL, not '{text}'.");
+        result.AddError($"{option} must be an http or https URL, not '{text}'.");
         return new Uri("http://localhost:7071/");
     }
 

@@ -28,4 +28,19 @@ public sealed class PushCommandTests : IDisposable
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"error: --key-file: '{keyFile}' is empty.", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("push", "--host")]
+    [InlineData("train-vehicle-type", "--push")]
+    public async Task A_host_that_is_not_an_http_url_is_a_usage_error_naming_the_option(string command, string option)
+    {
+        var args = command == "push"
+            ? new[] { "push", _scratch.Folder, "--model", "m", option, "ftp://example.org/" }
+            : new[] { command, "--data", _scratch.Folder, "--out", Path.Combine(_scratch.Folder, "out"), option, "ftp://example.org/" };
+
+        var result = await SmartCityRunner.RunAsync(args);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"{option} must be an http or https URL, not 'ftp://example.org/'.", result.Error, StringComparison.Ordinal);
+    }
 }
