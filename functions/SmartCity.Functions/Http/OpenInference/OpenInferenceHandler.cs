@@ -67,24 +67,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
     public async Task<InferenceResponse> InferAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
     {
         var target = engine.Repository.Get(model, version);
-        if (!string.IsNullOrEmpty(request.ContentType)
-            && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
-        {
-            throw HttpApiException.UnsupportedMediaType(request.ContentType, "application/json");
-        }
-
-        var body = await RequestBody.ReadLimitedAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var inference = Parse(body);
-        var signature = await engine.DescribeAsync(target, cancellationToken);
-        if (inference.Inputs is not [var input])
-        {
-            throw Invalid($"Model '{target.Name}' takes exactly one input, '{signature.InputName}'; got {inference.Inputs?.Count ?? 0}.");
-        }
-
-        if (input.Name != signature.InputName)
-        {
-            throw Invalid($"Model '{target.Name}' has input '{signature.InputName}'; got '{input.Name}'.");
-        }
+        var (inference, signature, input) = await ReadSingleInputAsync(request, target, cancellationToken);
 
         if (input.Shape is not { Length: > 0 } shape || shape.Any(d => d < 0))
         {
@@ -131,6 +114,30 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
     {
         ArgumentNullException.ThrowIfNull(request);
         var target = engine.Repository.Get(model, version);
+        var (inference, signature, input) = await ReadSingleInputAsync(request, target, cancellationToken);
+
+        if (input.Datatype != Bytes || input.Shape is not { Length: > 0 } shape || shape.Any(d => d < 0))
+        {
+            throw Invalid($"Explain takes a {Bytes} input of base64-encoded images (extension '{ImageBytesExtension}'), shape [N]; got datatype '{input.Datatype}'.");
+        }
+
+        var images = ReadImages(input, shape);
+        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, 0, 0f, cancellationToken);
+        var outputs = new List<ResponseOutput> { Tensor(signature.OutputName, [.. explanations.Select(e => e.Prediction.Scores)]) };
+        var first = explanations[0];
+        for (var m = 0; m < first.Maps.Count; m++)
+        {
+            var head = first.Maps[m].Head;
+            outputs.Add(new ResponseOutput($"{head}_saliency", Fp32, [explanations.Length, first.Rows, first.Columns], explanations.SelectMany(e => e.Maps[m].Scores).ToArray()));
+            outputs.Add(new ResponseOutput($"{head}_saliency_png", Bytes, [explanations.Length], explanations.Select(e => Convert.ToBase64String(e.Maps[m].Png)).ToArray()));
+        }
+
+        return new InferenceResponse(target.Name, target.Version, inference.Id, outputs);
+    }
+
+    /// <summary>The JSON body of an infer or explain request, and its one input, which must be the model's.</summary>
+    private async Task<(InferenceRequest Inference, ModelSignature Signature, RequestInput Input)> ReadSingleInputAsync(HttpRequest request, ModelVersion target, CancellationToken cancellationToken)
+    {
         if (!string.IsNullOrEmpty(request.ContentType)
             && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
         {
@@ -150,23 +157,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             throw Invalid($"Model '{target.Name}' has input '{signature.InputName}'; got '{input.Name}'.");
         }
 
-        if (input.Datatype != Bytes || input.Shape is not { Length: > 0 } shape || shape.Any(d => d < 0))
-        {
-            throw Invalid($"Explain takes a {Bytes} input of base64-encoded images (extension '{ImageBytesExtension}'), shape [N]; got datatype '{input.Datatype}'.");
-        }
-
-        var images = ReadImages(input, shape);
-        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, 0, 0f, cancellationToken);
-        var outputs = new List<ResponseOutput> { Tensor(signature.OutputName, [.. explanations.Select(e => e.Prediction.Scores)]) };
-        var first = explanations[0];
-        for (var m = 0; m < first.Maps.Count; m++)
-        {
-            var head = first.Maps[m].Head;
-            outputs.Add(new ResponseOutput($"{head}_saliency", Fp32, [explanations.Length, first.Rows, first.Columns], explanations.SelectMany(e => e.Maps[m].Scores).ToArray()));
-            outputs.Add(new ResponseOutput($"{head}_saliency_png", Bytes, [explanations.Length], explanations.Select(e => Convert.ToBase64String(e.Maps[m].Png)).ToArray()));
-        }
-
-        return new InferenceResponse(target.Name, target.Version, inference.Id, outputs);
+        return (inference, signature, input);
     }
 
     private static InferenceRequest Parse(ReadOnlyMemory<byte> body)
