@@ -31,6 +31,11 @@ public static class BenchmarkCommand
             return await ColdChild.RunAsync(args, output);
         }
 
+        if (args.Contains(FootprintChild.Argument))
+        {
+            return await FootprintChild.RunAsync(args, output);
+        }
+
         var quick = args.Contains("--quick");
         var outIndex = Array.IndexOf(args, "--out");
         var root = BenchmarkContext.FindRepositoryRoot(AppContext.BaseDirectory) ?? BenchmarkContext.FindRepositoryRoot(Environment.CurrentDirectory);
