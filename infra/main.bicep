@@ -110,7 +110,7 @@ param warmUpModels string = 'vehicle-type,traffic-scene'
 @maxValue(500000000)
 param inferenceMaxPixels int = 40000000
 
-@description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
+@description('ONNX Runtime intra-op threads; 0 uses the processors the process gets (Inference__IntraOpThreads).')
 @minValue(0)
 @maxValue(256)
 param inferenceIntraOpThreads int = 0
@@ -194,6 +194,10 @@ var appSettings appSettingsType = {
   inferenceMaxQueueDelayMs: inferenceMaxQueueDelayMs
   inferenceMaxQueueLength: inferenceMaxQueueLength
   inferenceWarmUpModels: warmUpModels
+  // Measured defaults (docs: Performance, footprint), not deploy parameters.
+  inferenceEnableCpuMemArena: false
+  inferenceEnableMemoryPattern: false
+  inferenceOptimizedModelCache: true
   httpMaxBodyBytes: httpMaxBodyBytes
   easyAuthEnabled: entraAuthEnabled
 }

@@ -197,6 +197,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Inference__MaxQueueDelayMs: string(settings.inferenceMaxQueueDelayMs)
     Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
+    Inference__EnableCpuMemArena: string(settings.inferenceEnableCpuMemArena)
+    Inference__EnableMemoryPattern: string(settings.inferenceEnableMemoryPattern)
+    Inference__OptimizedModelCache: string(settings.inferenceOptimizedModelCache)
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
   }

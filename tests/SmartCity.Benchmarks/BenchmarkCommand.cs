@@ -19,6 +19,7 @@ public static class BenchmarkCommand
         new ThroughputScenario(),
         new CameraPipelineScenario(),
         new ColdStartScenario(),
+        new FootprintScenario(),
     ];
 
     /// <summary>The scenario's number, the title's prefix ("4" of "4. HTTP ..."), which <c>--only</c> also accepts.</summary>

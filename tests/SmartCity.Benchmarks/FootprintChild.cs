@@ -1,7 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SmartCity.Inference;
+using SmartCity.Inference.Hosting;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
@@ -64,7 +69,12 @@ public static class FootprintChild
             MaxBatchSize = int.Parse(Value("--max-batch") ?? "16", ReportFormat.Culture),
         };
 
-        await using var server = stack == "raw" ? (IServer)new RawServer(options) : new EngineServer(options);
+        await using IServer server = stack switch
+        {
+            "raw" => new RawServer(options),
+            "host" => new HostServer(options),
+            _ => new EngineServer(options),
+        };
         var loadMs = (DateTime.UtcNow - startedAt).TotalMilliseconds;
         await server.WarmUpAsync();
         var readyMs = (DateTime.UtcNow - startedAt).TotalMilliseconds;
@@ -129,6 +139,57 @@ public static class FootprintChild
         public Task PredictAsync(byte[] image) => _engine.PredictAsync(_model, image);
 
         public ValueTask DisposeAsync() => _engine.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The app's own start-up: a generic host with the engine registered as the function app
+    /// registers it (<see cref="InferenceServiceCollectionExtensions.AddInferenceEngine"/>: options
+    /// validated at start, the model-name check, the background warm-up of
+    /// <c>Inference:WarmUpModels</c> = vehicle-type,traffic-scene); ready when the engine says so.
+    /// The Functions host and its gRPC channel are not part of it.
+    /// </summary>
+    private sealed class HostServer : IServer
+    {
+        private readonly IHost _host;
+        private readonly InferenceEngine _engine;
+
+        public HostServer(InferenceOptions options)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Inference:ModelsPath"] = options.ModelsPath,
+                ["Inference:WarmUpModels"] = "vehicle-type,traffic-scene",
+                ["Inference:OptimizedModelCache"] = options.OptimizedModelCache ? "true" : "false",
+                ["Inference:OptimizedModelCachePath"] = options.OptimizedModelCachePath,
+            });
+            builder.Logging.ClearProviders();
+            builder.Services.AddInferenceEngine();
+            _host = builder.Build();
+            _engine = _host.Services.GetRequiredService<InferenceEngine>();
+        }
+
+        public async Task WarmUpAsync()
+        {
+            await _host.StartAsync();
+            while (_engine.NotReadyReason is { } reason)
+            {
+                if (reason.StartsWith("Warm-up failed", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException(reason);
+                }
+
+                await Task.Delay(5);
+            }
+        }
+
+        public Task PredictAsync(byte[] image) => _engine.PredictAsync(BenchmarkContext.VehicleType, null, image);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
     }
 
     /// <summary>Raw ONNX Runtime: the files as they are (batch 1), default session options, one buffer per call.</summary>
