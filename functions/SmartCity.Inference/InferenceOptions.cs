@@ -17,8 +17,8 @@ public sealed class InferenceOptions
 
     /// <summary>
     /// Threads ONNX Runtime uses inside one operator; 0 means <see cref="Environment.ProcessorCount"/>,
-    /// the processors this process may use (it respects CPU affinity and cgroup quotas, where ONNX
-    /// Runtime's own default counts the machine's physical cores).
+    /// the processors this process may use (.NET takes CPU affinity and cgroup quotas into account;
+    /// ONNX Runtime's own default chooses from the hardware itself).
     /// </summary>
     [SettingRange(0, 256, ErrorMessage = "Inference:IntraOpThreads must be between {1} and {2}.")]
     public int IntraOpThreads { get; set; }
