@@ -195,9 +195,9 @@ var appSettings appSettingsType = {
   inferenceMaxQueueLength: inferenceMaxQueueLength
   inferenceWarmUpModels: warmUpModels
   // Measured defaults (docs: Performance, footprint), not deploy parameters.
-  inferenceEnableCpuMemArena: false
-  inferenceEnableMemoryPattern: false
-  inferenceOptimizedModelCache: true
+  inferenceEnableCpuMemArena: bool('false')
+  inferenceEnableMemoryPattern: bool('false')
+  inferenceOptimizedModelCache: bool('true')
   httpMaxBodyBytes: httpMaxBodyBytes
   easyAuthEnabled: entraAuthEnabled
 }
