@@ -124,7 +124,7 @@ param warmUpModels string = 'vehicle-type,traffic-scene'
 @maxValue(500000000)
 param inferenceMaxPixels int = 40000000
 
-@description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
+@description('ONNX Runtime intra-op threads; 0 uses the processors the process gets (Inference__IntraOpThreads).')
 @minValue(0)
 @maxValue(256)
 param inferenceIntraOpThreads int = 0
@@ -221,6 +221,10 @@ var appSettings appSettingsType = {
   inferenceMaxFullSizeDecodes: inferenceMaxFullSizeDecodes
   inferenceWarmUpModels: warmUpModels
   inferenceExplainGrid: inferenceExplainGrid
+  // Measured defaults (docs: Performance, footprint), not deploy parameters.
+  inferenceEnableCpuMemArena: bool('false')
+  inferenceEnableMemoryPattern: bool('false')
+  inferenceOptimizedModelCache: bool('true')
   httpMaxBodyBytes: httpMaxBodyBytes
   httpMaxImagesPerRequest: httpMaxImagesPerRequest
   // Model repository and training jobs (issue 13): names fixed like the camera containers; the

@@ -15,9 +15,26 @@ public sealed class InferenceOptions
     [SettingRange(1d, 500_000_000d, ErrorMessage = "Inference:MaxPixels must be between {1} and {2}.")]
     public long MaxPixels { get; set; } = 40_000_000;
 
-    /// <summary>Threads ONNX Runtime uses inside one operator; 0 lets it use every core.</summary>
+    /// <summary>
+    /// Threads ONNX Runtime uses inside one operator; 0 means <see cref="Environment.ProcessorCount"/>,
+    /// the processors this process may use (.NET takes CPU affinity and cgroup quotas into account;
+    /// ONNX Runtime's own default chooses from the hardware itself).
+    /// </summary>
     [SettingRange(0, 256, ErrorMessage = "Inference:IntraOpThreads must be between {1} and {2}.")]
     public int IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena: keeps the largest activations it has allocated for reuse.
+    /// With batch sizes that vary (the dynamic batcher), the arena grows to the largest batch and
+    /// never shrinks; off, activations are allocated and freed per <c>Run</c>.
+    /// </summary>
+    public bool EnableCpuMemArena { get; set; }
+
+    /// <summary>
+    /// ONNX Runtime's memory pattern: plans one block for all activations of an input shape and
+    /// keeps the plan (and, with the arena, the block) per shape seen.
+    /// </summary>
+    public bool EnableMemoryPattern { get; set; }
 
     /// <summary>Most requests the dynamic batcher puts in one <c>Run</c> (Triton's <c>max_batch_size</c>); a model's manifest may set its own.</summary>
     [SettingRange(ModelRepository.MinBatchSize, ModelRepository.MaxBatchSize, ErrorMessage = "Inference:MaxBatchSize must be between {1} and {2}.")]
@@ -69,8 +86,19 @@ public sealed class InferenceOptions
     [SettingRange(Runtime.InferenceEngine.MinExplainGrid, Runtime.InferenceEngine.MaxExplainGrid, ErrorMessage = "Inference:ExplainGrid must be between {1} and {2}.")]
     public int ExplainGrid { get; set; } = 7;
 
-    /// <summary>Folder where ONNX Runtime's optimised models are cached between starts; empty turns the cache off.</summary>
+    /// <summary>Caches ONNX Runtime's optimised models between starts in <see cref="OptimizedModelCachePath"/>.</summary>
+    public bool OptimizedModelCache { get; set; } = true;
+
+    /// <summary>Folder of the optimised-model cache; empty means <c>smartcity-onnx-cache</c> under <see cref="Path.GetTempPath"/> (writable on Flex Consumption).</summary>
     public string? OptimizedModelCachePath { get; set; }
+
+    /// <summary>The cache folder, or null when the cache is off.</summary>
+    public string? ResolvedOptimizedModelCachePath => !OptimizedModelCache
+        ? null
+        : string.IsNullOrWhiteSpace(OptimizedModelCachePath) ? Path.Combine(Path.GetTempPath(), "smartcity-onnx-cache") : OptimizedModelCachePath;
+
+    /// <summary>The intra-op threads a session gets: <see cref="IntraOpThreads"/>, or the processors this process may use.</summary>
+    public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : Environment.ProcessorCount;
 
     public string ResolvedModelsPath => string.IsNullOrWhiteSpace(ModelsPath)
         ? Path.Combine(AppContext.BaseDirectory, "models")

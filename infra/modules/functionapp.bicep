@@ -207,6 +207,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Inference__MaxFullSizeDecodes: string(settings.inferenceMaxFullSizeDecodes)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
     Inference__ExplainGrid: string(settings.inferenceExplainGrid)
+    Inference__EnableCpuMemArena: string(settings.inferenceEnableCpuMemArena)
+    Inference__EnableMemoryPattern: string(settings.inferenceEnableMemoryPattern)
+    Inference__OptimizedModelCache: string(settings.inferenceOptimizedModelCache)
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
     Http__MaxImagesPerRequest: string(settings.httpMaxImagesPerRequest)
     Http__MaxExplainImages: string(settings.httpMaxExplainImages)

@@ -59,7 +59,7 @@ type appSettingsType = {
   @maxValue(500000000)
   inferenceMaxPixels: int
 
-  @description('ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (Inference__IntraOpThreads).')
+  @description('ONNX Runtime intra-op threads; 0 uses the processors the process gets (Inference__IntraOpThreads).')
   @minValue(0)
   @maxValue(256)
   inferenceIntraOpThreads: int
@@ -91,6 +91,15 @@ type appSettingsType = {
   @minValue(2)
   @maxValue(12)
   inferenceExplainGrid: int
+
+  @description('ONNX Runtime\'s CPU memory arena, which keeps the largest activations for reuse and never shrinks (Inference__EnableCpuMemArena).')
+  inferenceEnableCpuMemArena: bool
+
+  @description('ONNX Runtime\'s memory pattern, one planned activation block per input shape (Inference__EnableMemoryPattern).')
+  inferenceEnableMemoryPattern: bool
+
+  @description('Cache of ONNX Runtime\'s optimised models under the instance\'s temporary folder, for restarts on the same instance (Inference__OptimizedModelCache).')
+  inferenceOptimizedModelCache: bool
 
   @description('Largest HTTP request body in bytes (Http__MaxBodyBytes).')
   @minValue(1024)

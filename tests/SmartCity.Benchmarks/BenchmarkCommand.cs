@@ -22,6 +22,7 @@ public static class BenchmarkCommand
         new DecodeBombsScenario(),
         new SoakScenario(),
         new ExplanationCostScenario(),
+        new FootprintScenario(),
     ];
 
     /// <summary>The scenario's number, the title's prefix ("4" of "4. HTTP ..."), which <c>--only</c> also accepts.</summary>
@@ -32,6 +33,11 @@ public static class BenchmarkCommand
         if (args.Contains(ColdChild.Argument))
         {
             return await ColdChild.RunAsync(args, output);
+        }
+
+        if (args.Contains(FootprintChild.Argument))
+        {
+            return await FootprintChild.RunAsync(args, output);
         }
 
         var quick = args.Contains("--quick");

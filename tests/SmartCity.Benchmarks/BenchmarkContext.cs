@@ -55,6 +55,7 @@ public sealed class BenchmarkContext
             ModelsPath = ModelsPath,
             MaxBatchSize = maxBatchSize,
             ScaledDecode = scaledDecode,
+            OptimizedModelCache = optimizedModelCachePath is not null,
             OptimizedModelCachePath = optimizedModelCachePath,
         };
         return new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);

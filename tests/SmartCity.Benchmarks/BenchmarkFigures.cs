@@ -17,6 +17,8 @@ public sealed class BenchmarkFigures
 
     public List<ColdStartFigure> ColdStarts { get; } = [];
 
+    public List<FootprintFigure> Footprints { get; } = [];
+
     /// <summary>Engine single prediction p50 (ms), by model.</summary>
     public Dictionary<string, double> EngineP50 { get; } = [];
 

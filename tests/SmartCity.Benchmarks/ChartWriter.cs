@@ -9,6 +9,7 @@ public static class ChartWriter
     public const string ThroughputBatch = "throughput-batch.png";
     public const string ThroughputConcurrency = "throughput-concurrency.png";
     public const string ColdStart = "cold-start.png";
+    public const string Footprint = "footprint.png";
 
     private static readonly string[] SegmentOrder = ["decode", "resize+fill", "queue", "inference", "postprocess", "other", "HTTP"];
 
@@ -50,7 +51,35 @@ public static class ChartWriter
             written.Add(ColdStart);
         }
 
+        if (figures.Footprints.Count > 0)
+        {
+            WriteFootprint(figures, Path.Combine(folder, Footprint));
+            written.Add(Footprint);
+        }
+
         return written;
+    }
+
+    private static void WriteFootprint(BenchmarkFigures figures, string path)
+    {
+        var plot = new Plot();
+        var runs = figures.Footprints;
+        var bars = runs.Select((r, i) => new Bar
+        {
+            Position = runs.Count - 1 - i,
+            Value = r.PeakWorkingSetMb,
+            FillColor = Palette(r.Variant.StartsWith("raw", StringComparison.Ordinal) ? 0 : 1),
+            Size = 0.8,
+            Label = ReportFormat.F(r.PeakWorkingSetMb, 0),
+        }).ToList();
+        var plottable = plot.Add.Bars(bars);
+        plottable.Horizontal = true;
+        plottable.ValueLabelStyle.FontSize = 11;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. Enumerable.Range(0, runs.Count).Select(i => (double)(runs.Count - 1 - i))], [.. runs.Select(r => r.Variant)]);
+        plot.Axes.SetLimitsX(0, runs.Max(r => r.PeakWorkingSetMb) * 1.15);
+        plot.Title("Peak resident memory of a fresh process (median MB)");
+        plot.XLabel("MB (Process.PeakWorkingSet64)");
+        plot.SavePng(path, 1000, 160 + (40 * runs.Count));
     }
 
     private static bool _fontChosen;

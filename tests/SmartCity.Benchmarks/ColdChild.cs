@@ -32,6 +32,7 @@ public static class ColdChild
         var options = new InferenceOptions
         {
             ModelsPath = Value("--models"),
+            OptimizedModelCache = Value("--cache") is not null,
             OptimizedModelCachePath = Value("--cache"),
         };
         await using var engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options, logger);

@@ -6,7 +6,7 @@ namespace SmartCity.Inference.Onnx;
 /// <summary>
 /// A minimal protobuf writer: tags, varints, floats, bytes and nested messages. The ONNX head
 /// writer of SmartCity.Training builds its small graphs with it; editing an existing model is
-/// done over OnnxSharp's typed messages (<see cref="OnnxModelEditor"/>).
+/// done by <see cref="OnnxModelEditor"/>.
 /// </summary>
 internal static class ProtoWire
 {

@@ -422,13 +422,25 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private OnnxModel LoadSession(ModelVersion model, bool useCache = true)
     {
         var started = Stopwatch.GetTimestamp();
-        var cache = !useCache || string.IsNullOrWhiteSpace(Options.OptimizedModelCachePath)
-            ? null
-            : Path.Combine(Options.OptimizedModelCachePath, model.Name, model.Version, "optimized.onnx");
+        var cacheFolder = useCache ? Options.ResolvedOptimizedModelCachePath : null;
+        var cache = cacheFolder is null ? null : Path.Combine(cacheFolder, model.Name, model.Version, OptimizedModelFileName(model));
         var session = OnnxModel.Load(model.Id, model.OnnxPath, model.Manifest.Input?.Name, model.Manifest.Output?.Name, model.Manifest.DynamicBatch, Options, cache);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogSessionLoaded(_logger, model.Id, elapsed);
         return session;
+    }
+
+    /// <summary>
+    /// The cache file's name: a key of the source file (full path, length, last write time) and
+    /// the ONNX Runtime version (an optimised graph may use that version's own operators), so a
+    /// changed or moved model, or another runtime, never loads a stale cache.
+    /// </summary>
+    private static string OptimizedModelFileName(ModelVersion model)
+    {
+        var file = new FileInfo(model.OnnxPath);
+        var key = string.Join('|', file.FullName, file.Exists ? file.Length : -1, file.Exists ? file.LastWriteTimeUtc.Ticks : 0, model.Manifest.DynamicBatch, typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..16];
+        return $"optimized-{hash}.onnx";
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

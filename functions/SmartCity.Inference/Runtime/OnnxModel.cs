@@ -48,37 +48,11 @@ internal sealed class OnnxModel : IDisposable
             throw new ModelLoadException(modelId, path, "the file does not exist. Files delivered by a NuGet package are copied at build: run 'dotnet build'.");
         }
 
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
-
+        using var sessionOptions = CreateSessionOptions(options);
         InferenceSession session;
         try
         {
-            var cached = optimizedCachePath is not null && File.Exists(optimizedCachePath)
-                && File.GetLastWriteTimeUtc(optimizedCachePath) >= File.GetLastWriteTimeUtc(path);
-            if (cached)
-            {
-                // The cached file is already optimised: skip the optimiser's work.
-                sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
-                session = new InferenceSession(optimizedCachePath!, sessionOptions);
-            }
-            else
-            {
-                if (optimizedCachePath is not null)
-                {
-                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(optimizedCachePath)!);
-                    sessionOptions.OptimizedModelFilePath = optimizedCachePath;
-                }
-
-                session = dynamicBatch
-                    ? new InferenceSession(OnnxModelEditor.MakeBatchDimensionDynamic(File.ReadAllBytes(path)), sessionOptions)
-                    : new InferenceSession(path, sessionOptions);
-            }
+            session = TryLoadCached(optimizedCachePath, options) ?? LoadSource(path, dynamicBatch, sessionOptions, optimizedCachePath);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or InvalidDataException)
         {
@@ -105,6 +79,122 @@ internal sealed class OnnxModel : IDisposable
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The session options every session gets (<see cref="InferenceOptions"/>: threads, arena, memory pattern).</summary>
+    public static SessionOptions CreateSessionOptions(InferenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.ResolvedIntraOpThreads,
+            EnableCpuMemArena = options.EnableCpuMemArena,
+            EnableMemoryPattern = options.EnableMemoryPattern,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+    }
+
+    /// <summary>
+    /// The cached optimised model, when there is one (its name is a key of the source file, see
+    /// <c>InferenceEngine</c>); it is already optimised, so the optimiser's work is skipped. A cache file that does not load
+    /// (cut short, or from another ONNX Runtime) is deleted and the source is loaded instead.
+    /// </summary>
+    private static InferenceSession? TryLoadCached(string? cachePath, InferenceOptions options)
+    {
+        if (cachePath is null || !File.Exists(cachePath))
+        {
+            return null;
+        }
+
+        using var cachedOptions = CreateSessionOptions(options);
+        cachedOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+        try
+        {
+            return new InferenceSession(cachePath, cachedOptions);
+        }
+        catch (OnnxRuntimeException)
+        {
+            TryDelete(cachePath);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Loads the source file (rewritten in memory when its batch dimension must become dynamic)
+    /// and, when a cache path is given, has ONNX Runtime save the optimised graph to a temporary
+    /// file that is then moved into place, so a start cut short never leaves half a cache file.
+    /// </summary>
+    private static InferenceSession LoadSource(string path, bool dynamicBatch, SessionOptions sessionOptions, string? cachePath)
+    {
+        string? pending = null;
+        if (cachePath is not null)
+        {
+            try
+            {
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(cachePath)!);
+                pending = $"{cachePath}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+                sessionOptions.OptimizedModelFilePath = pending;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // No cache without a writable folder; the model still loads.
+                pending = null;
+            }
+        }
+
+        InferenceSession session;
+        if (dynamicBatch)
+        {
+            // Rewritten into a temporary file by copying the fields (no parse, no copy of the
+            // model in managed memory), which ONNX Runtime then loads like any file.
+            var rewritten = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"smartcity-dynamic-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
+            try
+            {
+                using (var source = File.OpenRead(path))
+                using (var target = File.Create(rewritten))
+                {
+                    OnnxModelEditor.MakeBatchDimensionDynamic(source, target);
+                }
+
+                session = new InferenceSession(rewritten, sessionOptions);
+            }
+            finally
+            {
+                TryDelete(rewritten);
+            }
+        }
+        else
+        {
+            session = new InferenceSession(path, sessionOptions);
+        }
+
+        if (pending is not null)
+        {
+            try
+            {
+                File.Move(pending, cachePath!, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                TryDelete(pending);
+            }
+        }
+
+        return session;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next start to overwrite.
         }
     }
 

@@ -77,8 +77,57 @@ public sealed class ColdStartScenario : IBenchmarkScenario
             }
         }
 
+        // Raw ONNX Runtime, as an application without the engine would load the same files.
+        var raws = new List<FootprintChild.Report>();
+        for (var i = 0; i < runs; i++)
+        {
+            raws.Add(await FootprintScenario.LaunchAsync(context, FootprintChild.Argument, FootprintChild.Prefix, BenchmarkJsonContext.Default.FootprintReport, ["--stack", "raw", "--count", "1"], oneCore: false, cancellationToken));
+        }
+
+        // The app's own start-up: a generic host with the engine as the function app registers it, warming both served models.
+        var hostCache = Path.Combine(Path.GetTempPath(), "smartcity-bench-host-cache-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            foreach (var (label, folder) in new[] { ("app host → ready (no cache)", (string?)null), ("app host → ready (cache loaded)", hostCache) })
+            {
+                string[] arguments = folder is null ? ["--stack", "host", "--count", "1"] : ["--stack", "host", "--count", "1", "--cache", folder];
+                if (folder is not null)
+                {
+                    // A first start writes the cache; the runs measured load it.
+                    await FootprintScenario.LaunchAsync(context, FootprintChild.Argument, FootprintChild.Prefix, BenchmarkJsonContext.Default.FootprintReport, arguments, oneCore: false, cancellationToken);
+                }
+
+                var hosts = new List<FootprintChild.Report>();
+                for (var i = 0; i < runs; i++)
+                {
+                    hosts.Add(await FootprintScenario.LaunchAsync(context, FootprintChild.Argument, FootprintChild.Prefix, BenchmarkJsonContext.Default.FootprintReport, arguments, oneCore: false, cancellationToken));
+                }
+
+                var hostReady = new SampleStatistics(hosts.Select(r => r.ReadyMs));
+                var hostFirst = new SampleStatistics(hosts.Select(r => r.FirstAnswerMs));
+                result.Row(label, runs.ToString(ReportFormat.Culture), "–", Range(hostReady), Range(hostFirst), "–", "–", "–", ReportFormat.F(hosts.Max(r => r.PeakWorkingSetMb), 0));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(hostCache))
+            {
+                Directory.Delete(hostCache, recursive: true);
+            }
+        }
+
+        var rawReady = new SampleStatistics(raws.Select(r => r.ReadyMs));
+        var rawFirst = new SampleStatistics(raws.Select(r => r.FirstAnswerMs));
+        figures.ColdStarts.Add(new ColdStartFigure("raw ONNX Runtime", 0, rawReady.Median, rawFirst.Median, 0));
+        result.Row("raw ONNX Runtime", runs.ToString(ReportFormat.Culture), "–", Range(rawReady), Range(rawFirst), "–", "–", "–", ReportFormat.F(raws.Max(r => r.PeakWorkingSetMb), 0));
+        foreach (var figure in figures.ColdStarts.Where(f => f.Variant != "raw ONNX Runtime"))
+        {
+            result.Notes.Add($"{figure.Variant}: ready {ReportFormat.F(figure.ReadyMs / rawReady.Median, 2)}×, first answer {ReportFormat.F(figure.FirstAnswerMs / rawFirst.Median, 2)}× raw ONNX Runtime's.");
+        }
+
         result.Notes.Add("Start = a UTC timestamp the parent takes just before Process.Start (so it includes the dotnet host); ready = WarmUpAsync(vehicle-type) done (both sessions loaded, one item run); first answer = the first PredictAsync on a frame after that. Session loads are the engine's own 'Loaded ONNX session' timings. Median (min–max) over the runs.");
         result.Notes.Add("Target: first answer ≤ 1.5 × session loads + 300 ms. Cache = InferenceOptions.OptimizedModelCachePath: the first run saves the optimised graph, later runs load it with graph optimisations off.");
+        result.Notes.Add("App host = a generic host with AddInferenceEngine (as the function app registers it) and Inference:WarmUpModels = vehicle-type,traffic-scene: options validated, model names checked, both models loaded and warmed in the background; ready when the engine reports ready (what /api/health/ready waits for). It leaves out the Functions host and its gRPC start, which only Azure (or func start) runs. Raw ONNX Runtime = the footprint child's raw stack (both files loaded as they are with default session options, one Run on zeros; first answer = decode + Run).");
         result.Notes.Add("DOTNET_* variables are set for the child only. ReadyToRun publishing of the app's own assemblies is not measured here (ReadyToRun=0 shows what the framework's precompiled code is worth).");
         return result;
     }
@@ -136,7 +185,7 @@ public sealed class ColdStartScenario : IBenchmarkScenario
     }
 
     /// <summary>The dotnet host that runs this process (so the child uses the same runtime).</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))

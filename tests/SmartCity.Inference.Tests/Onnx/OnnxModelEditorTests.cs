@@ -57,6 +57,32 @@ public class OnnxModelEditorTests
     }
 
     [Fact]
+    public void Everything_but_the_batch_dimension_and_value_info_is_kept()
+    {
+        var original = ModelProto.Parser.ParseFrom(FixedBatchModel());
+
+        var edited = ModelProto.Parser.ParseFrom(OnnxModelEditor.MakeBatchDimensionDynamic(FixedBatchModel()));
+
+        Assert.Equal(original.Graph.Node, edited.Graph.Node);
+        Assert.Equal(original.Graph.Initializer, edited.Graph.Initializer);
+        Assert.Equal(original.OpsetImport, edited.OpsetImport);
+        Assert.Equal(original.ProducerName, edited.ProducerName);
+        Assert.Equal(original.Graph.Input.Select(i => i.Name), edited.Graph.Input.Select(i => i.Name));
+        Assert.Equal(3, edited.Graph.Input.Single(i => i.Name == "x").Type.TensorType.Shape.Dim[1].DimValue);
+    }
+
+    [Fact]
+    public void The_stream_edit_writes_what_the_bytes_edit_returns()
+    {
+        using var input = new MemoryStream(FixedBatchModel());
+        using var output = new MemoryStream();
+
+        OnnxModelEditor.MakeBatchDimensionDynamic(input, output);
+
+        Assert.Equal(OnnxModelEditor.MakeBatchDimensionDynamic(FixedBatchModel()), output.ToArray());
+    }
+
+    [Fact]
     public void Bytes_that_are_not_an_ONNX_model_are_invalid_data()
     {
         Assert.Throws<InvalidDataException>(() => OnnxModelEditor.MakeBatchDimensionDynamic([0xFF, 0xFF, 0xFF, 0xFF]));
