@@ -1,8 +1,8 @@
 namespace SmartCity.Functions.Http;
 
 /// <summary>
-/// One image's answer: <see cref="Predictions"/> for classifiers, <see cref="Embedding"/> for
-/// embedding models (the other is left out). <see cref="Name"/> is the multipart file or part name.
+/// One image's answer: <see cref="Predictions"/> for classifiers and object detectors (whose
+/// predictions each have a box), <see cref="Embedding"/> for embedding models (the other is left out). <see cref="Name"/> is the multipart file or part name.
 /// </summary>
 public sealed record ImagePredictionBody(
     string? Name,

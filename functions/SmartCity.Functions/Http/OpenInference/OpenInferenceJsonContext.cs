@@ -19,4 +19,6 @@ namespace SmartCity.Functions.Http.OpenInference;
 [JsonSerializable(typeof(InferenceResponse))]
 [JsonSerializable(typeof(float[]))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(long[]))]
+[JsonSerializable(typeof(int[]))]
 public sealed partial class OpenInferenceJsonContext : JsonSerializerContext;
