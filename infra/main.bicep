@@ -137,6 +137,13 @@ param inferenceMaxQueueLength int = 256
 @maxValue(26214400)
 param httpMaxBodyBytes int = 10485760
 
+@description('Custom Vision projects and published iterations the Custom Vision prediction routes serve, as projectId/publishedName=model[@version] separated by ; (CustomVision__Projects). Empty: those routes answer 404.')
+param customVisionProjects string = ''
+
+// Only hashes are deployed: the keys themselves stay with the callers (see docs-detection.md).
+@description('SHA-256 hashes (64 hex digits) of the Prediction-Key values the Custom Vision routes accept, separated by ; (CustomVision__PredictionKeySha256). Empty: every Custom Vision request is refused with 401.')
+param customVisionPredictionKeySha256 string = ''
+
 // ---------------------------------------------------------------------------
 // Security: Entra ID (Easy Auth) and network restrictions (see docs-security.md)
 // ---------------------------------------------------------------------------
@@ -195,6 +202,8 @@ var appSettings appSettingsType = {
   inferenceMaxQueueLength: inferenceMaxQueueLength
   inferenceWarmUpModels: warmUpModels
   httpMaxBodyBytes: httpMaxBodyBytes
+  customVisionProjects: customVisionProjects
+  customVisionPredictionKeySha256: customVisionPredictionKeySha256
   easyAuthEnabled: entraAuthEnabled
 }
 

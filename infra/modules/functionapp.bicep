@@ -198,6 +198,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Inference__MaxQueueLength: string(settings.inferenceMaxQueueLength)
     Inference__WarmUpModels: settings.inferenceWarmUpModels
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
+    CustomVision__Projects: settings.customVisionProjects
+    CustomVision__PredictionKeySha256: settings.customVisionPredictionKeySha256
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
   }
 }
