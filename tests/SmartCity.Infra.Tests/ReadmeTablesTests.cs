@@ -7,7 +7,8 @@ namespace SmartCity.Infra.Tests;
 /// The README's deploy parameter tables and camera settings table state what main.bicep,
 /// main.bicepparam and local.settings.sample.json hold. The security parameters have their
 /// table in the README's "## Security" chapter, whose text is written in docs-security.md
-/// until it is merged into the README.
+/// until it is merged into the README; the Custom Vision ones in "## Custom Vision", written in
+/// docs-detection.md until it is merged.
 /// </summary>
 [Collection(CompiledTemplatesDefinition.Name)]
 public partial class ReadmeTablesTests(CompiledTemplates compiled)
@@ -20,13 +21,21 @@ public partial class ReadmeTablesTests(CompiledTemplates compiled)
             ? Readme.Value
             : File.ReadAllText(Repository.PathOf("docs-security.md")));
 
+    /// <summary>The README's "## Custom Vision" chapter, or docs-detection.md while the README has none.</summary>
+    private static readonly Lazy<string> CustomVision = new(() =>
+        Readme.Value.Contains("\n## Custom Vision\n", StringComparison.Ordinal) || !File.Exists(Repository.PathOf("docs-detection.md"))
+            ? Readme.Value
+            : File.ReadAllText(Repository.PathOf("docs-detection.md")));
+
     [Fact]
     public void Deploy_parameter_tables_list_every_main_parameter_with_its_default_and_variable()
     {
         var deploy = TableRows(Section(Readme.Value, "## Deploy to Azure", "### Parameters"));
         var security = TableRows(Section(Security.Value, "## Security", "### Parameters"));
+        var customVision = TableRows(Section(CustomVision.Value, "## Custom Vision", "### Parameters"));
         Assert.Empty(deploy.Keys.Intersect(security.Keys));
-        var rows = deploy.Concat(security).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Assert.Empty(deploy.Keys.Concat(security.Keys).Intersect(customVision.Keys));
+        var rows = deploy.Concat(security).Concat(customVision).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var parametersFile = File.ReadAllText(Path.Combine(Repository.Infra, "main.bicepparam"));
 
         foreach (var (name, parameter) in compiled.Main.Parameters)
