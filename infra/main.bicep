@@ -161,6 +161,13 @@ param httpMaxBodyBytes int = 10485760
 @maxValue(1024)
 param httpMaxImagesPerRequest int = 32
 
+@description('Custom Vision projects and published iterations the Custom Vision prediction routes serve, as projectId/publishedName=model[@version] separated by ; (CustomVision__Projects). Empty: those routes answer 404.')
+param customVisionProjects string = ''
+
+// Only hashes are deployed: the keys themselves stay with the callers (see README "Custom Vision").
+@description('SHA-256 hashes (64 hex digits) of the Prediction-Key values the Custom Vision routes accept, separated by ; (CustomVision__PredictionKeySha256). Empty: every Custom Vision request is refused with 401.')
+param customVisionPredictionKeySha256 string = ''
+
 // ---------------------------------------------------------------------------
 // Security: Entra ID (Easy Auth) and network restrictions (see README "Security")
 // ---------------------------------------------------------------------------
@@ -238,6 +245,8 @@ var appSettings appSettingsType = {
   trainingMinImagesPerLabel: 10
   trainingMaxImages: 20000
   httpMaxExplainImages: httpMaxExplainImages
+  customVisionProjects: customVisionProjects
+  customVisionPredictionKeySha256: customVisionPredictionKeySha256
   easyAuthEnabled: entraAuthEnabled
 }
 

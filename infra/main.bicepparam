@@ -19,7 +19,7 @@ param cameraModels = readEnvironmentVariable('CAMERA_MODELS', 'vehicle-type')
 param cameraModelRoutes = readEnvironmentVariable('CAMERA_MODEL_ROUTES', 'frames-=traffic-scene;edge-=vehicle-type')
 param warmUpModels = readEnvironmentVariable('INFERENCE_WARMUP_MODELS', 'vehicle-type,traffic-scene')
 
-// Security (docs-security.md). Easy Auth needs an app registration made first (its client ID);
+// Security (README "Security"). Easy Auth needs an app registration made first (its client ID);
 // the IP lists are comma-separated, e.g. azd env set STORAGE_ALLOWED_IP_RANGES 203.0.113.7,198.51.100.0/24
 param entraAuthEnabled = bool(readEnvironmentVariable('ENTRA_AUTH_ENABLED', 'false'))
 param entraTenantId = readEnvironmentVariable('ENTRA_TENANT_ID', '')

@@ -19,6 +19,7 @@ public sealed class OnnxGraphBuilder(string graphName)
     private readonly List<Action<Stream>> _inputs = [];
     private readonly List<Action<Stream>> _outputs = [];
     private readonly HashSet<string> _domains = [];
+    private readonly List<(string Key, string Value)> _metadata = [];
 
     /// <summary>A dimension: a fixed size or a symbolic name such as <c>"batch"</c>.</summary>
     public readonly record struct Dimension(long Value, string? Name)
@@ -37,6 +38,19 @@ public sealed class OnnxGraphBuilder(string graphName)
     public OnnxGraphBuilder AddFloatOutput(string name, params Dimension[] shape)
     {
         _outputs.Add(s => WriteTensorValueInfo(s, name, ElementFloat, shape));
+        return this;
+    }
+
+    public OnnxGraphBuilder AddInt64Output(string name, params Dimension[] shape)
+    {
+        _outputs.Add(s => WriteTensorValueInfo(s, name, ElementInt64, shape));
+        return this;
+    }
+
+    /// <summary>A <c>metadata_props</c> entry of the model, e.g. <c>Image.BitmapPixelFormat</c> as Custom Vision exports carry.</summary>
+    public OnnxGraphBuilder AddMetadata(string key, string value)
+    {
+        _metadata.Add((key, value));
         return this;
     }
 
@@ -150,6 +164,15 @@ public sealed class OnnxGraphBuilder(string graphName)
             {
                 ProtoWire.WriteString(opset, 1, domain);
                 ProtoWire.WriteInt(opset, 2, 1);
+            });
+        }
+
+        foreach (var (key, value) in _metadata)
+        {
+            ProtoWire.WriteMessage(model, 14, entry =>
+            {
+                ProtoWire.WriteString(entry, 1, key);
+                ProtoWire.WriteString(entry, 2, value);
             });
         }
 

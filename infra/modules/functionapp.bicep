@@ -213,6 +213,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Http__MaxBodyBytes: string(settings.httpMaxBodyBytes)
     Http__MaxImagesPerRequest: string(settings.httpMaxImagesPerRequest)
     Http__MaxExplainImages: string(settings.httpMaxExplainImages)
+    CustomVision__Projects: settings.customVisionProjects
+    CustomVision__PredictionKeySha256: settings.customVisionPredictionKeySha256
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
 
     // Model repository and training jobs (issue 13).

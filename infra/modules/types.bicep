@@ -158,6 +158,12 @@ type appSettingsType = {
   @maxValue(4)
   httpMaxExplainImages: int
 
+  @description('Custom Vision projects and published iterations served, as projectId/publishedName=model[@version] separated by ; (CustomVision__Projects).')
+  customVisionProjects: string
+
+  @description('SHA-256 hashes (hex) of the accepted Custom Vision Prediction-Key values, separated by ; (CustomVision__PredictionKeySha256).')
+  customVisionPredictionKeySha256: string
+
   @description('App Service authentication (Easy Auth) with Entra ID is on, so the app trusts X-MS-CLIENT-PRINCIPAL and the camera routes require the Cameras.Read role (EasyAuth__Enabled).')
   easyAuthEnabled: bool
 }

@@ -39,6 +39,10 @@ public sealed class FunctionMetadataTests
         { "GetModelHistory", "models/{model}/history", "get", "Admin" },
         { "CreateTrainingJob", "models/{model}/training-jobs", "post", "Admin" },
         { "GetTrainingJob", "models/{model}/training-jobs/{jobId}", "get", "Admin" },
+        { "CustomVisionClassifyImage", "customvision/v3.0/Prediction/{projectId}/classify/iterations/{publishedName}/image", "post", "Anonymous" },
+        { "CustomVisionClassifyImageNoStore", "customvision/v3.0/Prediction/{projectId}/classify/iterations/{publishedName}/image/nostore", "post", "Anonymous" },
+        { "CustomVisionDetectImage", "customvision/v3.0/Prediction/{projectId}/detect/iterations/{publishedName}/image", "post", "Anonymous" },
+        { "CustomVisionDetectImageNoStore", "customvision/v3.0/Prediction/{projectId}/detect/iterations/{publishedName}/image/nostore", "post", "Anonymous" },
     };
 
     private static Dictionary<string, JsonElement> Triggers()
@@ -80,6 +84,11 @@ public sealed class FunctionMetadataTests
         Assert.Equal("%CameraImagesContainer%/{cameraId}/{name}", binding.GetProperty("path").GetString());
     }
 
+    /// <summary>
+    /// Anonymous at the host: the health probes, and the Custom Vision routes, whose callers send
+    /// <c>Prediction-Key</c> (which the host does not know) and whose worker checks that key before
+    /// anything else (CustomVisionFunctionsTests: 401 without it).
+    /// </summary>
     [Fact]
     public void The_training_trigger_reads_the_configured_queue_on_the_ModelStorage_connection_with_no_output_bindings()
     {
@@ -92,9 +101,9 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void Health_endpoints_are_anonymous_and_nothing_else_is()
+    public void Health_endpoints_and_the_worker_keyed_Custom_Vision_routes_are_anonymous_and_nothing_else_is()
     {
         var anonymous = Triggers().Where(t => t.Value.GetProperty("authLevel").GetString() == "Anonymous").Select(t => t.Value.GetProperty("route").GetString()!);
-        Assert.All(anonymous, route => Assert.Matches("(^|/)(health/(live|ready)|ready)$", route));
+        Assert.All(anonymous, route => Assert.Matches("((^|/)(health/(live|ready)|ready)$)|(^customvision/v3\\.0/Prediction/)", route));
     }
 }

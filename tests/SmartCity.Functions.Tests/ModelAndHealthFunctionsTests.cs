@@ -29,7 +29,7 @@ public sealed class ModelAndHealthFunctionsTests : IAsyncLifetime
 
         Assert.Equal(200, response.Status);
         var models = response.Json.EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
-        Assert.Equal(["channel-embedding", "channel-logits", "channel-probabilities-nhwc", "custom-vision-bgr"], models.Keys);
+        Assert.Equal(["channel-embedding", "channel-logits", "channel-probabilities-nhwc", "custom-vision-bgr", "custom-vision-classifier", "custom-vision-detector"], models.Keys);
         var logits = models["channel-logits"];
         Assert.Equal(["1", "2"], logits.GetProperty("versions").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal("2", logits.GetProperty("defaultVersion").GetString());

@@ -6,7 +6,7 @@ namespace SmartCity.Infra.Tests;
 /// <summary>
 /// The README's deploy parameter tables and camera settings table state what main.bicep,
 /// main.bicepparam and local.settings.sample.json hold. The security parameters have their
-/// table in the README's "## Security" chapter.
+/// table in the README's "## Security" chapter, the Custom Vision ones in "## Custom Vision".
 /// </summary>
 [Collection(CompiledTemplatesDefinition.Name)]
 public partial class ReadmeTablesTests(CompiledTemplates compiled)
@@ -19,9 +19,11 @@ public partial class ReadmeTablesTests(CompiledTemplates compiled)
         var deploy = TableRows(Section(Readme.Value, "## Deploy to Azure", "### Parameters"));
         var security = TableRows(Section(Readme.Value, "## Security", "### Parameters"));
         var explanations = TableRows(Section(Readme.Value, "## Explanations", "### Parameters"));
+        var customVision = TableRows(Section(Readme.Value, "## Custom Vision", "### Parameters"));
         Assert.Empty(deploy.Keys.Intersect(security.Keys));
         Assert.Empty(deploy.Keys.Concat(security.Keys).Intersect(explanations.Keys));
-        var rows = deploy.Concat(security).Concat(explanations).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        Assert.Empty(deploy.Keys.Concat(security.Keys).Concat(explanations.Keys).Intersect(customVision.Keys));
+        var rows = deploy.Concat(security).Concat(explanations).Concat(customVision).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var parametersFile = File.ReadAllText(Path.Combine(Repository.Infra, "main.bicepparam"));
 
         foreach (var (name, parameter) in compiled.Main.Parameters)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
 namespace SmartCity.Cli.Classify;
@@ -8,7 +9,8 @@ namespace SmartCity.Cli.Classify;
 /// <summary>
 /// <c>classify --json</c>: <c>{ model, images: [{ file, width, height, predictions: [{ label,
 /// probability }], &lt;other head&gt;: [...], ms } | { file, error, ms }], imagesPerSecond,
-/// peakWorkingSetMb }</c>. Further heads are named by their output; an embedding has no labels.
+/// peakWorkingSetMb }</c>. Further heads are named by their output; an embedding has no labels. An
+/// object detector's predictions each have a <c>box</c> (<c>left, top, width, height</c> as fractions of the image).
 /// </summary>
 internal static class ClassificationJson
 {
@@ -44,7 +46,12 @@ internal static class ClassificationJson
         {
             json.WriteNumber("width", prediction.Width);
             json.WriteNumber("height", prediction.Height);
-            foreach (var head in prediction.Heads.Where(h => h.Predictions.Count > 0))
+            if (prediction.Model.Task == ModelTask.ObjectDetection)
+            {
+                WriteDetections(json, prediction.Detections);
+            }
+
+            foreach (var head in prediction.Heads.Where(h => h.Predictions.Count > 0 && h.Kind != OutputKind.Detections))
             {
                 WriteHead(json, head == prediction.Heads[0] ? "predictions" : head.Name, head);
             }
@@ -56,6 +63,26 @@ internal static class ClassificationJson
 
         json.WriteNumber("ms", Math.Round(image.Milliseconds, 2));
         json.WriteEndObject();
+    }
+
+    private static void WriteDetections(Utf8JsonWriter json, IReadOnlyList<Detection> detections)
+    {
+        json.WriteStartArray("predictions");
+        foreach (var detection in detections)
+        {
+            json.WriteStartObject();
+            json.WriteString("label", detection.Label);
+            json.WriteNumber("probability", Math.Round(detection.Probability, 6));
+            json.WriteStartObject("box");
+            json.WriteNumber("left", Math.Round(detection.Box.Left, 6));
+            json.WriteNumber("top", Math.Round(detection.Box.Top, 6));
+            json.WriteNumber("width", Math.Round(detection.Box.Width, 6));
+            json.WriteNumber("height", Math.Round(detection.Box.Height, 6));
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteHead(Utf8JsonWriter json, string name, HeadPrediction head)

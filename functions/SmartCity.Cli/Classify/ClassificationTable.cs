@@ -1,4 +1,5 @@
 using System.Globalization;
+using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 using Spectre.Console;
 
@@ -39,6 +40,11 @@ internal static class ClassificationTable
             return ["result"];
         }
 
+        if (first.Model.Task == ModelTask.ObjectDetection)
+        {
+            return ["detections"];
+        }
+
         var names = first.Heads.Where(h => h.Predictions.Count > 0).Select(h => h.Name).ToList();
         return names.Count switch
         {
@@ -53,6 +59,13 @@ internal static class ClassificationTable
         if (image.Prediction is not { } prediction)
         {
             return [new Text($"error: {image.Error}", new Style(Color.Red)), .. Enumerable.Repeat(Text.Empty, columns - 1)];
+        }
+
+        if (prediction.Model.Task == ModelTask.ObjectDetection)
+        {
+            return prediction.Detections.Count == 0
+                ? [new Text("none")]
+                : [new Text(string.Join("  ", prediction.Detections.Select(d => Format($"{d.Label} {d.Probability:0.000} [{d.Box.Left:0.00},{d.Box.Top:0.00},{d.Box.Width:0.00},{d.Box.Height:0.00}]"))))];
         }
 
         var heads = prediction.Heads.Where(h => h.Predictions.Count > 0).ToList();

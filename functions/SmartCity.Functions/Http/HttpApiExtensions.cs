@@ -16,6 +16,11 @@ public static class HttpApiExtensions
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<OpenInference.OpenInferenceHandler>();
         builder.Services.AddSingleton<Repository.RepositoryHandler>();
+        builder.Services.AddOptions<CustomVision.CustomVisionOptions>().BindConfiguration(CustomVision.CustomVisionOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CustomVision.CustomVisionOptions>, CustomVision.CustomVisionOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<SmartCity.Inference.Hosting.IModelReferences, CustomVision.CustomVisionModelReferences>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CustomVision.CustomVisionHandler>();
         if (builder is FunctionsApplicationBuilder functions)
         {
             functions.UseWhen<ProblemDetailsMiddleware>(context => context.FunctionDefinition.InputBindings.Values.Any(b => b.Type == "httpTrigger"));

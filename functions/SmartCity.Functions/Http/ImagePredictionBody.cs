@@ -1,9 +1,10 @@
 namespace SmartCity.Functions.Http;
 
 /// <summary>
-/// One image's answer: <see cref="Predictions"/> for classifiers, <see cref="Embedding"/> for
-/// embedding models (the other is left out). <see cref="Name"/> is the multipart file or part name.
-/// <see cref="Explanation"/> is there when it was asked for (<c>?explain=true</c>, or the explain route).
+/// One image's answer: <see cref="Predictions"/> for classifiers and object detectors (whose
+/// predictions each have a box), <see cref="Embedding"/> for embedding models (the other is left
+/// out). <see cref="Name"/> is the multipart file or part name. <see cref="Explanation"/> is there
+/// when it was asked for (<c>?explain=true</c>, or the explain route).
 /// </summary>
 public sealed record ImagePredictionBody(
     string? Name,

@@ -10,7 +10,9 @@ namespace SmartCity.Functions.Http;
 /// <summary>
 /// The native prediction API behind <see cref="PredictFunctions"/>: resolves the model, reads
 /// <c>top</c> and <c>threshold</c>, takes the images out of the body, runs them through the engine
-/// as one batch and maps the answer. A failing image is reported by its index and name.
+/// as one batch and maps the answer. A failing image is reported by its index and name. For an
+/// object detector, <c>threshold</c> raises the manifest's score threshold and <c>top</c> does not
+/// apply (the manifest's <c>maxDetections</c> does).
 /// </summary>
 public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptions> options)
 {
@@ -135,7 +137,10 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
             name,
             prediction.Width,
             prediction.Height,
-            isEmbedding ? null : [.. prediction.Predictions.Select(p => new LabelProbabilityBody(p.Label, p.Probability))],
+            isEmbedding ? null
+                : prediction.Model.Task == ModelTask.ObjectDetection
+                ? [.. prediction.Detections.Select(d => new LabelProbabilityBody(d.Label, d.Probability, new BoxBody(d.Box.Left, d.Box.Top, d.Box.Width, d.Box.Height)))]
+                : [.. prediction.Predictions.Select(p => new LabelProbabilityBody(p.Label, p.Probability))],
             isEmbedding ? prediction.Scores : null,
             new TimingsBody(Round(t.DecodeMs), Round(t.ResizeMs), Round(t.QueueMs), Round(t.InferenceMs), Round(t.PostprocessMs), t.BatchSize));
     }

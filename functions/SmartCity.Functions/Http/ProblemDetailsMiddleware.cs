@@ -53,6 +53,11 @@ public sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddl
 
         LogFailed(logger, exception, request.Path.Value);
         var body = new ProblemDetailsBody(ProblemMapping.TypePrefix + "internal-error", "The server failed to answer.", 500, "An unexpected error occurred; it has been logged.", request.Path.Value);
+        if (ProblemMapping.IsCustomVision(request))
+        {
+            return new JsonBodyResult<CustomVision.CustomVisionError>(new("ErrorUnknown", body.Detail), CustomVision.CustomVisionJsonContext.Default.CustomVisionError, 500);
+        }
+
         return ProblemMapping.IsOpenInferenceProtocol(request)
             ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(body.Detail), ApiJsonContext.Default.OpenInferenceError, 500)
             : new JsonBodyResult<ProblemDetailsBody>(body, ApiJsonContext.Default.ProblemDetailsBody, 500, "application/problem+json");

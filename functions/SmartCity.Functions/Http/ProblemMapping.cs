@@ -61,6 +61,41 @@ public static class ProblemMapping
         // Training jobs
         ["invalid-training-request"] = new(400, "The training request is invalid."),
         ["training-job-not-found"] = new(404, "The training job does not exist."),
+
+        // The Custom Vision routes (CustomVisionException)
+        ["prediction-key-invalid"] = new(401, "The Prediction-Key is missing or invalid."),
+        ["project-not-found"] = new(404, "The Custom Vision project is not served here."),
+        ["iteration-not-found"] = new(404, "The Custom Vision iteration is not served here."),
+        ["wrong-task"] = new(400, "The iteration does not do what the route asks."),
+    };
+
+    /// <summary>
+    /// How the Custom Vision routes answer each failure code: the status and a code of the spec's
+    /// <c>CustomVisionErrorCodes</c> (Prediction.json v3.0). A code missing here answers 400 <c>BadRequest</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (int Status, string Code)> CustomVisionCodes { get; } = new Dictionary<string, (int, string)>(StringComparer.Ordinal)
+    {
+        ["invalid-query"] = (400, "BadRequestPredictionInvalidQueryParameters"),
+        ["malformed-json"] = (400, "BadRequestImageStream"),
+        ["malformed-multipart"] = (400, "BadRequestImageStream"),
+        ["no-images"] = (400, "BadRequestImageStream"),
+        ["bad-base64"] = (400, "BadRequestImageStream"),
+        ["payload-too-large"] = (400, "BadRequestImageSizeBytes"),
+        ["too-many-pixels"] = (400, "BadRequestImageSizeBytes"),
+        ["unsupported-media-type"] = (415, "UnsupportedMediaType"),
+        ["empty-image"] = (400, "BadRequestImageFormat"),
+        ["unsupported-format"] = (400, "BadRequestImageFormat"),
+        ["corrupt-image"] = (400, "BadRequestImageFormat"),
+        ["model-not-found"] = (404, "NotFoundIteration"),
+        ["prediction-key-invalid"] = (401, "Unauthorized"),
+        ["project-not-found"] = (404, "NotFoundProject"),
+        ["iteration-not-found"] = (404, "NotFoundIteration"),
+        ["wrong-task"] = (400, "BadRequestNotSupported"),
+        ["not-ready"] = (503, "ErrorPredictionServiceUnavailable"),
+        ["queue-full"] = (503, "ErrorPredictionServiceUnavailable"),
+        ["model-load-failed"] = (503, "ErrorPredictionServiceUnavailable"),
+        ["invalid-manifest"] = (503, "ErrorPredictionServiceUnavailable"),
+        ["model-unavailable"] = (503, "ErrorPredictionServiceUnavailable"),
     };
 
     public static IActionResult? ToResult(Exception exception, HttpRequest request)
@@ -75,6 +110,12 @@ public static class ProblemMapping
         var retryAfter = failure.RetryAfter ?? type.RetryAfter;
         // The public message: what failed, without server paths or ONNX Runtime's messages (those are logged).
         var detail = failure.PublicMessage;
+        if (IsCustomVision(request))
+        {
+            var (status, code) = CustomVisionCodes.GetValueOrDefault(failure.Code, (400, "BadRequest"));
+            return new JsonBodyResult<CustomVision.CustomVisionError>(new(code, detail), CustomVision.CustomVisionJsonContext.Default.CustomVisionError, status, "application/json", status == 503 ? retryAfter : null);
+        }
+
         return IsOpenInferenceProtocol(request)
             ? new JsonBodyResult<OpenInferenceError>(new OpenInferenceError(detail), ApiJsonContext.Default.OpenInferenceError, type.Status, "application/json", retryAfter)
             : new JsonBodyResult<ProblemDetailsBody>(
@@ -87,6 +128,10 @@ public static class ProblemMapping
 
     /// <summary>The code of the failure an exception reports, or null when it is not the caller's doing.</summary>
     public static string? CodeOf(Exception exception) => FailureOf(exception)?.Code;
+
+    /// <summary>The Custom Vision Prediction API routes, which answer the spec's <c>{"code", "message"}</c>.</summary>
+    public static bool IsCustomVision(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api/customvision", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsOpenInferenceProtocol(HttpRequest request) =>
         request.Path.StartsWithSegments("/api/v2", StringComparison.OrdinalIgnoreCase);

@@ -47,6 +47,9 @@ public sealed class ModelManifest
     /// </summary>
     public List<ManifestHead>? Heads { get; set; }
 
+    /// <summary>For <c>task: object-detection</c>: the outputs holding boxes, scores and classes, and how to read them.</summary>
+    public DetectionSpec? Detection { get; set; }
+
     /// <summary>For a head: run the backbone on several regions of each image and give the head all their features.</summary>
     public TilesSpec? Tiles { get; set; }
 }

@@ -279,7 +279,17 @@ public sealed class ModelRepository
 
         if (manifest.Task is null)
         {
-            throw Fail("task", "is required: 'image-classification' or 'image-embedding'.");
+            throw Fail("task", "is required: 'image-classification', 'image-embedding' or 'object-detection'.");
+        }
+
+        var isDetector = manifest.Task == ModelTask.ObjectDetection;
+        if (isDetector)
+        {
+            ValidateDetection(manifest, backbone, Fail);
+        }
+        else if (manifest.Detection is not null)
+        {
+            throw Fail("detection", "is only read for task 'object-detection'.");
         }
 
         if (manifest.Heads is { Count: > 0 } && (manifest.Output is not null || manifest.Labels is not null))
@@ -287,7 +297,9 @@ public sealed class ModelRepository
             throw Fail("heads", "replaces 'output' and 'labels'; give one or the other.");
         }
 
-        var headSpecs = manifest.Heads is { Count: > 0 } heads
+        var headSpecs = isDetector
+            ? [(Field: "detection", (string?)null, (OutputKind?)OutputKind.Detections, manifest.Labels)]
+            : manifest.Heads is { Count: > 0 } heads
             ? heads.Select((h, i) => (Field: $"heads[{i}]", h.Output, h.Kind, h.Labels)).ToList()
             : [(Field: "output", manifest.Output?.Name, manifest.Output?.Kind, manifest.Labels)];
         if (headSpecs[0].Kind is not { } kind)
@@ -295,9 +307,14 @@ public sealed class ModelRepository
             throw Fail($"{headSpecs[0].Field}.kind", "is required: 'logits', 'probabilities', 'zipmap' or 'embedding'.");
         }
 
-        if ((manifest.Task == ModelTask.ImageEmbedding) != (kind == OutputKind.Embedding))
+        if (!isDetector && ((manifest.Task == ModelTask.ImageEmbedding) != (kind == OutputKind.Embedding)))
         {
             throw Fail($"{headSpecs[0].Field}.kind", $"'{kind}' does not fit task '{manifest.Task}': an embedding model's first output is an 'embedding', a classifier's is not.");
+        }
+
+        if (!isDetector && kind == OutputKind.Detections)
+        {
+            throw Fail($"{headSpecs[0].Field}.kind", "'detections' is set by task 'object-detection' and its 'detection' section, not written as a kind.");
         }
 
         if (backbone is null)
@@ -374,18 +391,22 @@ public sealed class ModelRepository
                 var labelsPath = System.IO.Path.Combine(directory, labelsName);
                 if (!File.Exists(labelsPath))
                 {
-                    throw Fail(field == "output" ? "labels" : $"{field}.labels", $"names '{labelsName}', which does not exist.");
+                    throw Fail(field is "output" or "detection" ? "labels" : $"{field}.labels", $"names '{labelsName}', which does not exist.");
                 }
 
                 labels = [.. File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0)];
                 if (labels.Count == 0)
                 {
-                    throw Fail(field == "output" ? "labels" : $"{field}.labels", $"names '{labelsName}', which has no labels.");
+                    throw Fail(field is "output" or "detection" ? "labels" : $"{field}.labels", $"names '{labelsName}', which has no labels.");
                 }
             }
             else if (k is OutputKind.Logits or OutputKind.Probabilities)
             {
                 throw Fail(field == "output" ? "labels" : $"{field}.labels", "is required for a classifier whose output is not a ZipMap.");
+            }
+            else if (k == OutputKind.Detections)
+            {
+                throw Fail("labels", "is required for an object detector: one label per class index, in order.");
             }
 
             resolvedHeads.Add(new HeadSpec(output, k, labels));
@@ -423,6 +444,55 @@ public sealed class ModelRepository
         }
 
         return new ModelVersion(name, version, directory, manifest, onnxPath, resolvedHeads, regions, backbone);
+    }
+
+    /// <summary>The <c>detection</c> section of an object detector, and what a detector cannot combine with.</summary>
+    private static void ValidateDetection(ModelManifest manifest, ModelVersion? backbone, Func<string, string, ModelManifestException> fail)
+    {
+        var detection = manifest.Detection ?? throw fail("detection", "is required for task 'object-detection': name the 'boxes', 'scores' and 'classes' outputs.");
+        if (manifest.Output is not null || manifest.Heads is { Count: > 0 })
+        {
+            throw fail("detection", "replaces 'output' and 'heads' for an object detector; remove them.");
+        }
+
+        if (backbone is not null || manifest.Tiles is not null)
+        {
+            throw fail("detection", "is supported for models that read images themselves, without 'backbone' or 'tiles'.");
+        }
+
+        (string Field, string? Name)[] outputs = [("detection.boxes", detection.Boxes), ("detection.scores", detection.Scores), ("detection.classes", detection.Classes)];
+        foreach (var (field, name) in outputs)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw fail(field, "is required: the name of the ONNX output (e.g. 'detected_boxes', 'detected_scores', 'detected_classes').");
+            }
+        }
+
+        if (outputs.Select(o => o.Name).Distinct(StringComparer.Ordinal).Count() != outputs.Length)
+        {
+            throw fail("detection", "must name three different outputs for boxes, scores and classes.");
+        }
+
+        if (!float.IsFinite(detection.ScoreThreshold) || detection.ScoreThreshold is < 0f or > 1f)
+        {
+            throw fail("detection.scoreThreshold", $"must be between 0 and 1; got {detection.ScoreThreshold}.");
+        }
+
+        if (detection.NmsIou is { } iou && (!float.IsFinite(iou) || iou is <= 0f or > 1f))
+        {
+            throw fail("detection.nmsIou", $"must be above 0 and at most 1 (or null for no suppression); got {iou}.");
+        }
+
+        if (detection.MaxDetections is < 1 or > DetectionSpec.MaxDetectionsLimit)
+        {
+            throw fail("detection.maxDetections", $"must be between 1 and {DetectionSpec.MaxDetectionsLimit}; got {detection.MaxDetections}.");
+        }
+
+        if (manifest.Input is { Resize: not ResizeMode.Stretch })
+        {
+            throw fail("input.resize", "must be 'stretch' for an object detector, so that boxes are fractions of the whole image.");
+        }
     }
 
     /// <summary>The per-model batching limits, in the ranges the server-wide settings take.</summary>

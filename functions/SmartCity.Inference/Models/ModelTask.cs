@@ -11,4 +11,8 @@ public enum ModelTask
 
     [JsonStringEnumMemberName("image-embedding")]
     ImageEmbedding,
+
+    /// <summary>Boxes with a label and a probability each; how to read them is the manifest's <c>detection</c>.</summary>
+    [JsonStringEnumMemberName("object-detection")]
+    ObjectDetection,
 }

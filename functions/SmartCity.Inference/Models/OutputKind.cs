@@ -21,4 +21,8 @@ public enum OutputKind
     /// <summary>A feature vector, L2-normalised before it is returned.</summary>
     [JsonStringEnumMemberName("embedding")]
     Embedding,
+
+    /// <summary>Boxes, scores and classes of an object detector (see <see cref="DetectionSpec"/>); set by the repository, not written in manifests.</summary>
+    [JsonStringEnumMemberName("detections")]
+    Detections,
 }

@@ -180,6 +180,11 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             var response = await pending.ConfigureAwait(false);
             EnsureFinite(pipeline, response);
             var postStarted = Stopwatch.GetTimestamp();
+            if (pipeline.Model.Task == ModelTask.ObjectDetection)
+            {
+                return DetectionPrediction(pipeline, response, preprocessed.Width, preprocessed.Height, Ms(preprocessed.DecodeTicks), Ms(preprocessed.ResizeTicks), threshold, postStarted);
+            }
+
             var heads = new HeadPrediction[response.Heads.Length];
             for (var h = 0; h < heads.Length; h++)
             {
@@ -224,7 +229,54 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     /// </summary>
     public async Task<float[][]> InferTensorAsync(ModelVersion model, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, CancellationToken cancellationToken = default)
     {
+        var responses = await SubmitTensorsAsync(GetPipeline(model), data, shape, cancellationToken).ConfigureAwait(false);
+        return [.. responses.Select(r => r.Values)];
+    }
+
+    /// <summary>
+    /// Runs already-preprocessed input through an object detector (batch first, one image per
+    /// item): each item's boxes, as <see cref="PredictAsync(ModelVersion, ReadOnlyMemory{byte}, int, float, CancellationToken)"/>
+    /// gives them, with the model's input size as the image size.
+    /// </summary>
+    public async Task<Prediction[]> DetectTensorAsync(ModelVersion model, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, float threshold = 0f, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Task != ModelTask.ObjectDetection)
+        {
+            throw new ArgumentException($"Model '{model.Id}' is not an object detector.", nameof(model));
+        }
+
         var pipeline = GetPipeline(model);
+        var responses = await SubmitTensorsAsync(pipeline, data, shape, cancellationToken).ConfigureAwait(false);
+        var input = model.ImageInput;
+        return [.. responses.Select(r => DetectionPrediction(pipeline, r, input.Width, input.Height, 0, 0, threshold, Stopwatch.GetTimestamp()))];
+    }
+
+    private static Prediction DetectionPrediction(ModelPipeline pipeline, TensorResponse response, int width, int height, double decodeMs, double resizeMs, float threshold, long postStarted)
+    {
+        var model = pipeline.Model;
+        var spec = model.Manifest.Detection!;
+        var detections = DetectionPostprocessing.Select(response.Values, model.Labels, Math.Max(spec.ScoreThreshold, threshold), spec.NmsIou, spec.MaxDetections);
+        LabelProbability[] labels = [.. detections.Select(d => new LabelProbability(d.Label, d.Probability))];
+        var postTicks = Stopwatch.GetTimestamp() - postStarted;
+        return new Prediction
+        {
+            Model = model,
+            Width = width,
+            Height = height,
+            Predictions = labels,
+            Scores = [],
+            Labels = model.Labels,
+            Heads = [new HeadPrediction(DetectionsOutputName, OutputKind.Detections, model.Labels, [], labels)],
+            Detections = detections,
+            RawOutputs = response.Raw ?? [],
+            Timings = new PredictionTimings(decodeMs, resizeMs, Ms(response.QueueTicks), Ms(response.RunTicks), Ms(postTicks), response.BatchSize),
+        };
+    }
+
+    private static async Task<TensorResponse[]> SubmitTensorsAsync(ModelPipeline pipeline, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, CancellationToken cancellationToken)
+    {
+        var model = pipeline.Model;
         var expected = ItemShape(pipeline);
         if (shape.Count != expected.Length || Enumerable.Range(1, expected.Length - 1).Any(i => shape[i] != expected[i]) || shape[0] < 1)
         {
@@ -258,7 +310,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             EnsureFinite(pipeline, response);
         }
 
-        return [.. responses.Select(r => r.Values)];
+        return responses;
     }
 
     /// <summary>
@@ -285,11 +337,40 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             await WarmUpAsync(model, cancellationToken).ConfigureAwait(false);
         }
 
-        var outputWidth = model.Task == ModelTask.ImageClassification ? pipeline.Labels.Count : GetSession(model).OutputItemLength;
         var input = ItemShape(pipeline);
         input[0] = -1;
-        return new ModelSignature(pipeline.InputName, input, ServedOutputName(pipeline), [-1, outputWidth], pipeline.Labels);
+        if (model.Task == ModelTask.ObjectDetection)
+        {
+            var metadata = GetSession(model).Session.OutputMetadata;
+            TensorInfo[] outputs =
+            [
+                .. pipeline.OutputNames.Select(name => new TensorInfo(name, Datatype(metadata[name].ElementDataType), [.. metadata[name].Dimensions.Select(d => d > 0 ? (long)d : -1L)])),
+                new TensorInfo(DetectionsOutputName, "FP32", [-1, DetectionRowLength]),
+            ];
+            return new ModelSignature(pipeline.InputName, input, DetectionsOutputName, [-1, DetectionRowLength], pipeline.Labels, outputs);
+        }
+
+        var outputWidth = model.Task == ModelTask.ImageClassification ? pipeline.Labels.Count : GetSession(model).OutputItemLength;
+        var name = ServedOutputName(pipeline);
+        return new ModelSignature(pipeline.InputName, input, name, [-1, outputWidth], pipeline.Labels, [new TensorInfo(name, "FP32", [-1, outputWidth])]);
     }
+
+    /// <summary>
+    /// The served name of an object detector's boxes after thresholding and suppression: FP32 rows of
+    /// <see cref="DetectionRowLength"/> values (image index, class index, probability, left, top, width, height).
+    /// </summary>
+    public const string DetectionsOutputName = "detections";
+
+    /// <summary>Values per row of <see cref="DetectionsOutputName"/>.</summary>
+    public const int DetectionRowLength = 7;
+
+    private static string Datatype(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType type) => type switch
+    {
+        Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float => "FP32",
+        Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int64 => "INT64",
+        Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int32 => "INT32",
+        _ => type.ToString().ToUpperInvariant(),
+    };
 
     /// <summary>
     /// The name the primary output is served under. A classifier answers probabilities whatever

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
 
@@ -19,6 +20,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
     private readonly float[]? _featureBuffer;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _outputNames;
+    private readonly DetectionSpec? _detection;
     private string[]? _zipMapLabels;
 
     public ModelPipeline(ModelVersion model, OnnxModel first, OnnxModel? head, InferenceOptions options)
@@ -35,8 +37,11 @@ internal sealed class ModelPipeline : IAsyncDisposable
                 $"declares shape [{string.Join(",", expected)}] but '{first.Path}' takes [{string.Join(",", actual)}].");
         }
 
+        CheckImageMetadata(model, first);
         Regions = model.Regions.Count;
-        MaxBatchSize = model.Manifest.MaxBatchSize ?? options.MaxBatchSize;
+        _detection = model.Task == ModelTask.ObjectDetection ? model.Manifest.Detection : null;
+        // A detector's outputs have a number of boxes per image: each run takes one image.
+        MaxBatchSize = _detection is not null ? 1 : model.Manifest.MaxBatchSize ?? options.MaxBatchSize;
         var maxQueueDelay = TimeSpan.FromMilliseconds(model.Manifest.MaxQueueDelayMs ?? options.MaxQueueDelayMs);
         _inputBuffer = new float[MaxBatchSize * ItemLength];
         if (head is not null)
@@ -50,7 +55,9 @@ internal sealed class ModelPipeline : IAsyncDisposable
         }
 
         var last = head ?? first;
-        _outputNames = [.. model.Heads.Select(h => h.Name ?? last.OutputName)];
+        _outputNames = _detection is { } detection
+            ? [detection.Boxes!, detection.Scores!, detection.Classes!]
+            : [.. model.Heads.Select(h => h.Name ?? last.OutputName)];
         var missing = _outputNames.Where(n => !last.Session.OutputMetadata.ContainsKey(n)).ToList();
         if (missing.Count > 0)
         {
@@ -104,6 +111,11 @@ internal sealed class ModelPipeline : IAsyncDisposable
         // Every region of every image is one item of the first stage's batch.
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _inputBuffer.AsMemory(0, count * itemLength), Format.Shape(count * Regions));
         using var firstOutputs = _first.Session.Run(_runOptions, [_first.InputName], [input], _head is null ? _outputNames : [_first.OutputName]);
+        if (_detection is not null)
+        {
+            return [ReadDetections(firstOutputs, batch[0], started)];
+        }
+
         float[][][] heads;
         if (_head is null)
         {
@@ -136,6 +148,102 @@ internal sealed class ModelPipeline : IAsyncDisposable
 
         return responses;
     }
+
+    /// <summary>
+    /// The image metadata Custom Vision (and Windows ML) exports carry, <c>Image.BitmapPixelFormat</c>
+    /// and <c>Image.NominalPixelRange</c>, must agree with the manifest: a mismatch fails at load
+    /// instead of answering wrong probabilities. Files without them are not checked.
+    /// </summary>
+    private static void CheckImageMetadata(ModelVersion model, OnnxModel first)
+    {
+        var reader = model.Backbone ?? model;
+        var metadata = first.Session.ModelMetadata.CustomMetadataMap;
+        var input = model.ImageInput;
+        string? problem = null;
+        string field = "input";
+        if (metadata.TryGetValue("Image.BitmapPixelFormat", out var format))
+        {
+            var expected = format switch { "Bgr8" => ChannelOrder.Bgr, "Rgb8" => ChannelOrder.Rgb, _ => input.ChannelOrder };
+            if (expected != input.ChannelOrder)
+            {
+                field = "input.channelOrder";
+                problem = $"is '{(input.ChannelOrder == ChannelOrder.Bgr ? "BGR" : "RGB")}' but '{first.Path}' declares Image.BitmapPixelFormat '{format}': use '{(expected == ChannelOrder.Bgr ? "BGR" : "RGB")}'.";
+            }
+        }
+
+        if (problem is null && metadata.TryGetValue("Image.NominalPixelRange", out var range))
+        {
+            var expected = range switch { "NominalRange_0_255" => ValueRange.ZeroTo255, "Normalized_0_1" => ValueRange.ZeroToOne, _ => input.ValueRange };
+            if (expected != input.ValueRange)
+            {
+                field = "input.valueRange";
+                problem = $"is '{(input.ValueRange == ValueRange.ZeroTo255 ? "0-255" : "0-1")}' but '{first.Path}' declares Image.NominalPixelRange '{range}': use '{(expected == ValueRange.ZeroTo255 ? "0-255" : "0-1")}'.";
+            }
+        }
+
+        if (problem is not null)
+        {
+            throw new ModelManifestException(reader.Name, Path.Combine(reader.Directory, ModelRepository.ManifestFileName), field, problem);
+        }
+    }
+
+    /// <summary>One image's boxes, scores and classes, packed as candidates (see <see cref="TensorResponse"/>), and the tensors as returned.</summary>
+    private TensorResponse ReadDetections(IReadOnlyList<OrtValue> outputs, TensorRequest request, long started)
+    {
+        var detection = _detection!;
+        var boxes = outputs[0].GetTensorDataAsSpan<float>();
+        var scores = outputs[1].GetTensorDataAsSpan<float>();
+        var (classes, classTensor) = ReadClasses(outputs[2], _outputNames[2]);
+        var count = boxes.Length / 4;
+        if (boxes.Length % 4 != 0 || scores.Length != count || classes.Length != count)
+        {
+            throw new InvalidOperationException($"Model '{Model.Id}' returned {boxes.Length} box values, {scores.Length} scores and {classes.Length} classes: expected 4 box values per score and class.");
+        }
+
+        var candidates = new float[count * DetectionPostprocessing.CandidateLength];
+        var input = Model.ImageInput;
+        for (var i = 0; i < count; i++)
+        {
+            var box = DetectionPostprocessing.ToBox(detection.BoxFormat, detection.Normalized, boxes[i * 4], boxes[(i * 4) + 1], boxes[(i * 4) + 2], boxes[(i * 4) + 3], input.Width, input.Height);
+            var at = i * DetectionPostprocessing.CandidateLength;
+            candidates[at] = box.Left;
+            candidates[at + 1] = box.Top;
+            candidates[at + 2] = box.Width;
+            candidates[at + 3] = box.Height;
+            candidates[at + 4] = scores[i];
+            candidates[at + 5] = classes[i];
+        }
+
+        RawTensor[] raw =
+        [
+            new(_outputNames[0], "FP32", Shape(outputs[0]), boxes.ToArray()),
+            new(_outputNames[1], "FP32", Shape(outputs[1]), scores.ToArray()),
+            classTensor,
+        ];
+        var finished = Stopwatch.GetTimestamp();
+        return new TensorResponse([candidates], 1, started - request.SubmittedAt, finished - started, raw);
+    }
+
+    private static (float[] Classes, RawTensor Tensor) ReadClasses(OrtValue value, string name)
+    {
+        var shape = Shape(value);
+        switch (value.GetTensorTypeAndShape().ElementDataType)
+        {
+            case TensorElementType.Int64:
+                var longs = value.GetTensorDataAsSpan<long>().ToArray();
+                return ([.. longs.Select(c => (float)c)], new RawTensor(name, "INT64", shape, longs));
+            case TensorElementType.Int32:
+                var ints = value.GetTensorDataAsSpan<int>().ToArray();
+                return ([.. ints.Select(c => (float)c)], new RawTensor(name, "INT32", shape, ints));
+            case TensorElementType.Float:
+                var floats = value.GetTensorDataAsSpan<float>().ToArray();
+                return (floats, new RawTensor(name, "FP32", shape, floats));
+            default:
+                throw new InvalidOperationException($"Output '{name}' has element type {value.GetTensorTypeAndShape().ElementDataType}; a detector's classes must be int64, int32 or float.");
+        }
+    }
+
+    private static long[] Shape(OrtValue value) => value.GetTensorTypeAndShape().Shape;
 
     /// <summary>Rows per head: [head][item] values.</summary>
     private float[][][] ReadOutputs(IReadOnlyList<OrtValue> outputs, int count)

@@ -1,4 +1,8 @@
 namespace SmartCity.Inference.Runtime;
 
-/// <summary>The input and output a model version serves, for metadata endpoints.</summary>
-public sealed record ModelSignature(string InputName, long[] InputShape, string OutputName, long[] OutputShape, IReadOnlyList<string> Labels);
+/// <summary>
+/// The input and output a model version serves, for metadata endpoints. <see cref="Outputs"/> lists
+/// every output served: the primary one, or for an object detector its three tensors and
+/// <see cref="InferenceEngine.DetectionsOutputName"/>.
+/// </summary>
+public sealed record ModelSignature(string InputName, long[] InputShape, string OutputName, long[] OutputShape, IReadOnlyList<string> Labels, IReadOnlyList<TensorInfo> Outputs);

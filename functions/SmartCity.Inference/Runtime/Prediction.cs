@@ -12,7 +12,7 @@ public sealed class Prediction
 
     public int Height { get; init; }
 
-    /// <summary>The top labels (classifiers), most probable first; empty for embeddings.</summary>
+    /// <summary>The top labels (classifiers), most probable first; empty for embeddings; for a detector, the labels of <see cref="Detections"/>.</summary>
     public required IReadOnlyList<LabelProbability> Predictions { get; init; }
 
     /// <summary>Every output value: probabilities in <see cref="Labels"/> order, or the L2-normalised embedding.</summary>
@@ -25,6 +25,12 @@ public sealed class Prediction
 
     /// <summary>The L2-normalised embedding, when the model outputs one (as its answer or as a head).</summary>
     public float[]? Embedding => Heads.FirstOrDefault(h => h.Kind == OutputKind.Embedding)?.Scores;
+
+    /// <summary>An object detector's boxes, most probable first, after the score threshold and non-maximum suppression; empty for other tasks.</summary>
+    public IReadOnlyList<Detection> Detections { get; init; } = [];
+
+    /// <summary>An object detector's outputs as the model returned them (for the Open Inference Protocol); empty for other tasks.</summary>
+    public IReadOnlyList<RawTensor> RawOutputs { get; init; } = [];
 
     public PredictionTimings Timings { get; init; }
 }

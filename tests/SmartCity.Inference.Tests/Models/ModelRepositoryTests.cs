@@ -87,6 +87,18 @@ public sealed class ModelRepositoryTests : IDisposable
     [InlineData("""{ "task": "image-classification", "maxQueueDelayMs": 5000, "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "field 'maxQueueDelayMs' must be between 0 and 1000; got 5000.")]
     [InlineData("""{ "task": "image-classification", "maxQueueDelayMs": -1, "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "field 'maxQueueDelayMs'")]
     [InlineData("""{ "task": "image-classification", "maxBatchSize": "many", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "$.maxBatchSize")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "labels": "labels.txt" }""", "field 'detection' is required for task 'object-detection'")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "s" }, "labels": "labels.txt" }""", "field 'detection.classes' is required")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "b", "classes": "c" }, "labels": "labels.txt" }""", "field 'detection' must name three different outputs")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "s", "classes": "c", "nmsIou": 0 }, "labels": "labels.txt" }""", "field 'detection.nmsIou' must be above 0 and at most 1")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "s", "classes": "c", "scoreThreshold": 1.5 }, "labels": "labels.txt" }""", "field 'detection.scoreThreshold' must be between 0 and 1; got 1.5.")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "s", "classes": "c", "maxDetections": 0 }, "labels": "labels.txt" }""", "field 'detection.maxDetections' must be between 1 and 1000; got 0.")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "s", "classes": "c", "boxFormat": "corners" }, "labels": "labels.txt" }""", "$.detection.boxFormat")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "s", "classes": "c" }, "output": { "kind": "logits" }, "labels": "labels.txt" }""", "field 'detection' replaces 'output' and 'heads'")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4 }, "detection": { "boxes": "b", "scores": "s", "classes": "c" } }""", "field 'labels' is required for an object detector")]
+    [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4, "resize": "shorter-side-center-crop" }, "detection": { "boxes": "b", "scores": "s", "classes": "c" }, "labels": "labels.txt" }""", "field 'input.resize' must be 'stretch'")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "detection": { "boxes": "b" }, "labels": "labels.txt" }""", "field 'detection' is only read for task 'object-detection'")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "detections" }, "labels": "labels.txt" }""", "'detections' is set by task 'object-detection'")]
     public void A_bad_manifest_fails_naming_the_model_the_file_and_the_field(string manifest, string field)
     {
         var path = WriteModel("broken", "1", manifest);
@@ -114,5 +126,22 @@ public sealed class ModelRepositoryTests : IDisposable
     {
         var error = Assert.Throws<DirectoryNotFoundException>(() => new ModelRepository(Path.Combine(_root, "absent")));
         Assert.Contains("Inference:ModelsPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_object_detector_manifest_reads_its_outputs_and_defaults()
+    {
+        WriteModel("detector", "1", """
+            { "task": "object-detection", "input": { "width": 4, "height": 4 },
+              "detection": { "boxes": "detected_boxes", "scores": "detected_scores", "classes": "detected_classes", "boxFormat": "cxcywh", "normalized": false },
+              "labels": "labels.txt" }
+            """);
+        var detector = new ModelRepository(_root).Get("detector");
+        Assert.Equal(ModelTask.ObjectDetection, detector.Task);
+        Assert.Equal(OutputKind.Detections, detector.OutputKind);
+        Assert.Equal(["a", "b"], detector.Labels);
+        var detection = detector.Manifest.Detection!;
+        Assert.Equal((BoxFormat.CxCyWh, false), (detection.BoxFormat, detection.Normalized));
+        Assert.Equal((0.01f, 0.45f, 100), (detection.ScoreThreshold, detection.NmsIou, detection.MaxDetections));
     }
 }

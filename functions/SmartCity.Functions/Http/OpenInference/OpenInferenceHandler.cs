@@ -60,7 +60,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             [.. engine.Repository.Versions(target.Name).Select(v => v.Version)],
             Platform,
             [new MetadataTensor(signature.InputName, Fp32, signature.InputShape)],
-            [new MetadataTensor(signature.OutputName, Fp32, signature.OutputShape)],
+            [.. signature.Outputs.Select(o => new MetadataTensor(o.Name, o.Datatype, o.Shape))],
             ModelCardParameters.Of(target));
     }
 
@@ -84,6 +84,11 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         if (shape[0] > options.Value.MaxImagesPerRequest)
         {
             throw HttpApiException.TooManyImages(options.Value.MaxImagesPerRequest, shape[0]);
+        }
+
+        if (target.Task == ModelTask.ObjectDetection)
+        {
+            return await DetectAsync(target, inference, input, shape, elementCount, signature, cancellationToken);
         }
 
         // Outputs are checked before anything runs.
@@ -158,6 +163,71 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         }
 
         return (inference, signature, input);
+    }
+
+    /// <summary>
+    /// An object detector answers its three output tensors as the model returned them (concatenated
+    /// over the batch) and <see cref="InferenceEngine.DetectionsOutputName"/>: the boxes after the
+    /// score threshold and suppression, FP32 rows of (image index, class index, probability, left, top, width, height).
+    /// </summary>
+    private async Task<InferenceResponse> DetectAsync(ModelVersion target, InferenceRequest inference, RequestInput input, long[] shape, long elementCount, ModelSignature signature, CancellationToken cancellationToken)
+    {
+        var served = signature.Outputs.Select(o => o.Name).ToList();
+        var requested = (inference.Outputs is { Count: > 0 } outputs ? outputs : [.. served.Select(name => new RequestOutput { Name = name })])
+            .Select(output => output.Name is { } name && served.Contains(name)
+                ? ReadClassificationCount(output) is null ? name : throw Invalid($"Output '{name}' of object detector '{target.Name}' has no 'classification' parameter.")
+                : throw Invalid($"Model '{target.Name}' has outputs {string.Join(", ", served.Select(n => $"'{n}'"))}; got '{output.Name}'."))
+            .ToList();
+
+        var predictions = input.Datatype switch
+        {
+            Fp32 => await engine.DetectTensorAsync(target, ReadFloats(input, shape, elementCount), shape, 0f, cancellationToken),
+            Bytes => await ImageBatch.PredictAsync(engine, target, ReadImages(input, shape), 0, 0f, cancellationToken),
+            _ => throw Invalid($"Input '{input.Name}' must have datatype {Fp32} (the model's tensor, shape [{string.Join(",", signature.InputShape)}]) or {Bytes} (base64-encoded images); got '{input.Datatype}'."),
+        };
+
+        var answers = new List<ResponseOutput>(requested.Count);
+        foreach (var name in requested)
+        {
+            answers.Add(name == InferenceEngine.DetectionsOutputName ? Detections(name, predictions) : Concatenate(name, predictions));
+        }
+
+        return new InferenceResponse(target.Name, target.Version, inference.Id, answers);
+    }
+
+    private static ResponseOutput Detections(string name, Prediction[] predictions)
+    {
+        var rows = new List<float>();
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            foreach (var d in predictions[i].Detections)
+            {
+                rows.AddRange([i, d.ClassIndex, d.Probability, d.Box.Left, d.Box.Top, d.Box.Width, d.Box.Height]);
+            }
+        }
+
+        return new ResponseOutput(name, Fp32, [rows.Count / InferenceEngine.DetectionRowLength, InferenceEngine.DetectionRowLength], rows.ToArray());
+    }
+
+    /// <summary>One raw output over the batch: each image's tensor joined along the first axis (their other dimensions must agree).</summary>
+    private static ResponseOutput Concatenate(string name, Prediction[] predictions)
+    {
+        var parts = predictions.Select(p => p.RawOutputs.First(r => r.Name == name)).ToList();
+        var first = parts[0];
+        if (parts.Any(p => p.Shape.Length != first.Shape.Length || !p.Shape.AsSpan(1).SequenceEqual(first.Shape.AsSpan(1))))
+        {
+            throw Invalid($"Output '{name}' has a different shape for each image of the batch; ask for '{InferenceEngine.DetectionsOutputName}', or send one image per request.");
+        }
+
+        long[] shape = [parts.Sum(p => first.Shape.Length == 0 ? 1 : p.Shape[0]), .. first.Shape.Skip(1)];
+        object data = first.Data switch
+        {
+            float[] => parts.SelectMany(p => (float[])p.Data).ToArray(),
+            long[] => parts.SelectMany(p => (long[])p.Data).ToArray(),
+            int[] => parts.SelectMany(p => (int[])p.Data).ToArray(),
+            _ => throw new InvalidOperationException($"Output '{name}' has an unsupported element type."),
+        };
+        return new ResponseOutput(name, first.Datatype, shape, data);
     }
 
     private static InferenceRequest Parse(ReadOnlyMemory<byte> body)

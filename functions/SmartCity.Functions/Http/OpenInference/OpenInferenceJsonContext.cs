@@ -22,4 +22,6 @@ namespace SmartCity.Functions.Http.OpenInference;
 [JsonSerializable(typeof(Repository.RepositoryModelRequest))]
 [JsonSerializable(typeof(float[]))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(long[]))]
+[JsonSerializable(typeof(int[]))]
 public sealed partial class OpenInferenceJsonContext : JsonSerializerContext;
