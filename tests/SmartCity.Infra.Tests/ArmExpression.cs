@@ -232,6 +232,8 @@ internal sealed class ArmExpression
                         format,
                         [.. arguments.Skip(1).Select(a => a.Text ?? a.Node!.ToJsonString())])))
                     : Value.Unknown;
+            case "BOOL" when arguments.Count == 1 && bool.TryParse(arguments[0].Text ?? arguments[0].Node?.ToJsonString(), out var parsed):
+                return Value.Known(JsonValue.Create(parsed));
             case "TRUE" when arguments.Count == 0:
                 return Value.Known(JsonValue.Create(true));
             case "FALSE" when arguments.Count == 0:

@@ -75,7 +75,8 @@ public partial class ReadmeTablesTests(CompiledTemplates compiled)
     /// <summary>The text under a "###" heading inside a "##" section, up to the next heading.</summary>
     private static string Section(string text, string chapter, string heading)
     {
-        var start = text.IndexOf(chapter, StringComparison.Ordinal);
+        // The chapter's own heading (at the start of a line), not a mention of it in another chapter's text.
+        var start = text.IndexOf("\n" + chapter, StringComparison.Ordinal);
         Assert.True(start >= 0, $"README has no '{chapter}'.");
         start = text.IndexOf("\n" + heading + "\n", start, StringComparison.Ordinal);
         Assert.True(start >= 0, $"README has no '{heading}' under '{chapter}'.");
