@@ -322,6 +322,45 @@ public sealed class BinaryTensorDataTests : IAsyncLifetime
         Assert.EndsWith(":2:blue", strings[2], StringComparison.Ordinal);
     }
 
+    /// <summary>The README's curl call sends the body scripts/binary-infer-body.sh builds: run it, and send what it wrote with the length it printed.</summary>
+    [Fact]
+    public async Task The_documented_script_builds_a_body_the_server_reads_as_the_images()
+    {
+        var folder = Directory.CreateTempSubdirectory("binary-infer-body-");
+        try
+        {
+            var red = Path.Combine(folder.FullName, "red.png");
+            var blue = Path.Combine(folder.FullName, "blue.png");
+            await File.WriteAllBytesAsync(red, TestSupport.Solid(SKColors.Red));
+            await File.WriteAllBytesAsync(blue, TestSupport.Solid(SKColors.Blue));
+            var bodyFile = Path.Combine(folder.FullName, "body.bin");
+            var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { Path.Combine(TestPaths.RepositoryRoot, "scripts", "binary-infer-body.sh"), "pixels", bodyFile, red, blue })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["OUTPUTS"] = """[{"name":"probabilities","parameters":{"classification":1}}]""";
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var printed = await process.StandardOutput.ReadToEndAsync();
+            var stderr = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, stderr);
+
+            var response = await Infer(await File.ReadAllBytesAsync(bodyFile), "application/octet-stream", printed.Trim());
+
+            Assert.Equal(200, response.Status);
+            var strings = response.Json.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(s => s.GetString()!).ToArray();
+            Assert.Equal(2, strings.Length);
+            Assert.EndsWith(":0:red", strings[0], StringComparison.Ordinal);
+            Assert.EndsWith(":2:blue", strings[1], StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>A detector's four outputs, two asked in binary (FP32 boxes, INT64 classes) and two in JSON, equal to the all-JSON answer.</summary>
     [Fact]
     public async Task A_detector_answers_mixed_binary_and_JSON_outputs_equal_to_the_JSON_path()
