@@ -296,6 +296,26 @@ public sealed class BinaryTensorDataTests : IAsyncLifetime
         Assert.Equal(TestSupport.RedProbability, response.Json.GetProperty("outputs")[0].GetProperty("data")[0].GetSingle(), 5);
     }
 
+    /// <summary>
+    /// The "Raw Binary Request" of extension_binary_data.md: Inference-Header-Content-Length 0 and the
+    /// body only the input tensor's bytes; a batch of 1, and every output answered in binary.
+    /// </summary>
+    [Fact]
+    public async Task A_raw_binary_request_is_one_item_of_the_input_and_gets_its_outputs_in_binary()
+    {
+        var response = await Infer(LittleEndian(RedThenBlue()[48..]), "application/octet-stream", "0");
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal("application/octet-stream", response.ContentType);
+        var output = Assert.Single(response.Header.GetProperty("outputs").EnumerateArray());
+        Assert.Equal([1L, 3], output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+        Assert.Equal(TestSupport.RedProbability, Floats(response.BinaryOutputs()["probabilities"])[2], 5);
+
+        var wrongSize = await Infer(LittleEndian(RedThenBlue()), "application/octet-stream", "0");
+        Assert.Equal(400, wrongSize.Status);
+        Assert.Contains("shape [1,3,4,4], which needs 48 FP32 values (192 bytes); 'binary_data_size' is 384", wrongSize.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>Raw image files as BYTES elements, no base64: the same answer as the JSON path's base64 strings, and classification strings answered in binary too.</summary>
     [Fact]
     public async Task Images_sent_raw_as_binary_BYTES_elements_answer_like_base64_images()
@@ -446,7 +466,7 @@ public sealed class BinaryTensorDataTests : IAsyncLifetime
         Add(fp32, pixels, "999999", "Header Inference-Header-Content-Length says the JSON is 999999 bytes, but the body has only");
         Add(fp32, pixels, "abc", "must be a whole number of bytes; got 'abc'");
         Add(fp32, pixels, "-5", "must be a whole number of bytes; got '-5'");
-        Add(fp32, pixels, "0", "raw binary request");
+        Add(fp32, pixels, "0", "needs 48 FP32 values (192 bytes); 'binary_data_size' is");
         Add(fp32, [], null, "has no Inference-Header-Content-Length header");
 
         // Sizes that do not add up

@@ -33,7 +33,9 @@ public static class BinaryTensorData
 
     /// <summary>
     /// The JSON part of a body and the bytes after it. Without the header the whole body is JSON
-    /// (as Triton reads it); with it, its value must be a whole number from 1 to the body's length.
+    /// (as Triton reads it); with it, its value must be a whole number from 0 to the body's length.
+    /// 0 is Triton's raw binary request: no JSON at all, the body is the one input's bytes
+    /// (see <see cref="RawRequest"/>).
     /// </summary>
     public static (ReadOnlyMemory<byte> Json, ReadOnlyMemory<byte> Binary) Split(ReadOnlyMemory<byte> body, string? headerValue)
     {
@@ -47,17 +49,33 @@ public static class BinaryTensorData
             throw Invalid($"Header {HeaderLengthHeader} must be a whole number of bytes; got '{headerValue}'.");
         }
 
-        if (length == 0)
-        {
-            throw Invalid($"Header {HeaderLengthHeader}: 0 (a raw binary request without a JSON header) is not supported; send the JSON inference request first and give its length.");
-        }
-
         if (length > body.Length)
         {
             throw Invalid($"Header {HeaderLengthHeader} says the JSON is {length} bytes, but the body has only {body.Length}.");
         }
 
         return (body[..(int)length], body[(int)length..]);
+    }
+
+    /// <summary>
+    /// Triton's raw binary request (<c>Inference-Header-Content-Length: 0</c>): the body is the
+    /// model's one FP32 input for one item, so its shape is the model's with a batch of 1 (every
+    /// other dimension must be fixed), and every output is answered as binary data.
+    /// </summary>
+    public static InferenceRequest RawRequest(string inputName, long[] modelShape, ReadOnlyMemory<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(modelShape);
+        if (modelShape.Length == 0 || modelShape.Skip(1).Any(d => d < 0))
+        {
+            throw Invalid($"A raw binary request ({HeaderLengthHeader}: 0) needs an input whose dimensions after the batch are fixed; input '{inputName}' has [{string.Join(",", modelShape)}]. Send a JSON header with the shape.");
+        }
+
+        using var binaryOutput = JsonDocument.Parse("true");
+        return new InferenceRequest
+        {
+            Inputs = [new RequestInput { Name = inputName, Datatype = "FP32", Shape = [1, .. modelShape.Skip(1)], BinaryData = body }],
+            Parameters = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { [BinaryDataOutput] = binaryOutput.RootElement.Clone() },
+        };
     }
 
     /// <summary>

@@ -161,9 +161,18 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         var header = request.Headers.TryGetValue(BinaryTensorData.HeaderLengthHeader, out var values) ? values.ToString() : null;
         var body = await RequestBody.ReadLimitedAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         var (json, binary) = BinaryTensorData.Split(body, header);
-        var inference = Parse(json);
-        BinaryTensorData.AttachInputs(inference, binary, header is not null);
         var signature = await engine.DescribeAsync(target, cancellationToken);
+        InferenceRequest inference;
+        if (header is not null && json.IsEmpty)
+        {
+            inference = BinaryTensorData.RawRequest(signature.InputName, signature.InputShape, binary);
+        }
+        else
+        {
+            inference = Parse(json);
+            BinaryTensorData.AttachInputs(inference, binary, header is not null);
+        }
+
         if (inference.Inputs is not [var input])
         {
             throw Invalid($"Model '{target.Name}' takes exactly one input, '{signature.InputName}'; got {inference.Inputs?.Count ?? 0}.");
