@@ -12,6 +12,7 @@ public sealed class FunctionMetadataTests
     {
         { "HealthLive", "health/live", "get", "Anonymous" },
         { "HealthReady", "health/ready", "get", "Anonymous" },
+        { "GetOpenApiDocument", "openapi.json", "get", "Function" },
         { "ListModels", "models", "get", "Function" },
         { "GetModel", "models/{model}", "get", "Function" },
         { "Predict", "models/{model}/predict", "post", "Function" },

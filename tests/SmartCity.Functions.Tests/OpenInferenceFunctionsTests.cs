@@ -56,7 +56,7 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         Assert.Equal(200, response.Status);
         Assert.Equal("smartcity-serverless", response.Json.GetProperty("name").GetString());
         Assert.False(string.IsNullOrEmpty(response.Json.GetProperty("version").GetString()));
-        Assert.Equal(["classification", "image_bytes", "explain"], response.Json.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["classification", "image_bytes", "explain", "binary_tensor_data"], response.Json.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
@@ -191,10 +191,10 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         var plain = OpenInferenceHandler.Classify("output0", [[1.1f, 3.3f, 0.5f, 2.4f]], [], 2);
         Assert.Equal("BYTES", plain.Datatype);
         Assert.Equal([1L, 2], plain.Shape);
-        Assert.Equal(["3.3:1", "2.4:3"], (string[])plain.Data);
+        Assert.Equal(["3.3:1", "2.4:3"], (string[])plain.Data!);
 
         var labelled = OpenInferenceHandler.Classify("output0", [[1.1f, 3.3f, 0.5f, 2.4f]], ["index_0_label", "index_1_label", "index_2_label", "index_3_label"], 2);
-        Assert.Equal(["3.3:1:index_1_label", "2.4:3:index_3_label"], (string[])labelled.Data);
+        Assert.Equal(["3.3:1:index_1_label", "2.4:3:index_3_label"], (string[])labelled.Data!);
     }
 
     [Fact]

@@ -57,21 +57,21 @@ public sealed class OpenInferenceFunctions(OpenInferenceHandler api)
     public async Task<IActionResult> V2Infer(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{model}/infer")] HttpRequest request,
         string model) =>
-        new JsonBodyResult<InferenceResponse>(await api.InferAsync(request, model, null, request.HttpContext.RequestAborted), Json.InferenceResponse);
+        new InferenceResponseResult(await api.InferAsync(request, model, null, request.HttpContext.RequestAborted));
 
     [Function(nameof(V2VersionInfer))]
     public async Task<IActionResult> V2VersionInfer(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{model}/versions/{version}/infer")] HttpRequest request,
         string model,
         string version) =>
-        new JsonBodyResult<InferenceResponse>(await api.InferAsync(request, model, version, request.HttpContext.RequestAborted), Json.InferenceResponse);
+        new InferenceResponseResult(await api.InferAsync(request, model, version, request.HttpContext.RequestAborted));
 
     /// <summary>Our extension (<see cref="OpenInferenceHandler.ExplainExtension"/>): the infer body, answered with saliency outputs.</summary>
     [Function(nameof(V2Explain))]
     public async Task<IActionResult> V2Explain(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{model}/explain")] HttpRequest request,
         string model) =>
-        new JsonBodyResult<InferenceResponse>(await api.ExplainAsync(request, model, null, request.HttpContext.RequestAborted), Json.InferenceResponse);
+        new InferenceResponseResult(await api.ExplainAsync(request, model, null, request.HttpContext.RequestAborted));
 
     /// <summary>Model ready: 200 when its session is loaded, 400 (with <c>ready: false</c>) when not yet.</summary>
     private static JsonBodyResult<ModelReadyResponse> ModelReady(ModelReadyResponse ready) =>

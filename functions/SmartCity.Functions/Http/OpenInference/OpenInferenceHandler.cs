@@ -41,7 +41,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
     public const string Bytes = "BYTES";
 
     public static ServerMetadataResponse ServerMetadata() =>
-        new(ServerName, typeof(OpenInferenceHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [ClassificationExtension, ImageBytesExtension, ExplainExtension]);
+        new(ServerName, typeof(OpenInferenceHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", [ClassificationExtension, ImageBytesExtension, ExplainExtension, BinaryTensorData.Extension]);
 
     public bool IsServerReady => engine.NotReadyReason is null;
 
@@ -64,7 +64,7 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             ModelCardParameters.Of(target));
     }
 
-    public async Task<InferenceResponse> InferAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
+    public async Task<InferenceAnswer> InferAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
     {
         var target = engine.Repository.Get(model, version);
         var (inference, signature, input) = await ReadSingleInputAsync(request, target, cancellationToken);
@@ -86,9 +86,11 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             throw HttpApiException.TooManyImages(options.Value.MaxImagesPerRequest, shape[0]);
         }
 
+        // Read (and so checked) before anything runs.
+        var isBinary = BinaryTensorData.OutputSelector(inference);
         if (target.Task == ModelTask.ObjectDetection)
         {
-            return await DetectAsync(target, inference, input, shape, elementCount, signature, cancellationToken);
+            return new InferenceAnswer(await DetectAsync(target, inference, input, shape, elementCount, signature, cancellationToken), isBinary);
         }
 
         // Outputs are checked before anything runs.
@@ -111,15 +113,16 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             answers.Add(count is { } k ? Classify(output, rows, labels, k) : Tensor(output, rows));
         }
 
-        return new InferenceResponse(target.Name, target.Version, inference.Id, answers);
+        return new InferenceAnswer(new InferenceResponse(target.Name, target.Version, inference.Id, answers), isBinary);
     }
 
     /// <summary>The <see cref="ExplainExtension"/>: an occlusion explanation of each image of a BYTES input.</summary>
-    public async Task<InferenceResponse> ExplainAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
+    public async Task<InferenceAnswer> ExplainAsync(HttpRequest request, string model, string? version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var target = engine.Repository.Get(model, version);
         var (inference, signature, input) = await ReadSingleInputAsync(request, target, cancellationToken);
+        var isBinary = BinaryTensorData.OutputSelector(inference);
 
         if (input.Datatype != Bytes || input.Shape is not { Length: > 0 } shape || shape.Any(d => d < 0))
         {
@@ -137,21 +140,39 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             outputs.Add(new ResponseOutput($"{head}_saliency_png", Bytes, [explanations.Length], explanations.Select(e => Convert.ToBase64String(e.Maps[m].Png)).ToArray()));
         }
 
-        return new InferenceResponse(target.Name, target.Version, inference.Id, outputs);
+        return new InferenceAnswer(new InferenceResponse(target.Name, target.Version, inference.Id, outputs), isBinary);
     }
 
-    /// <summary>The JSON body of an infer or explain request, and its one input, which must be the model's.</summary>
+    /// <summary>
+    /// The body of an infer or explain request, and its one input, which must be the model's. The
+    /// body is JSON, or (<see cref="BinaryTensorData"/>) JSON followed by tensor bytes, its length in
+    /// <c>Inference-Header-Content-Length</c>: sent as <c>application/octet-stream</c>, as
+    /// <c>application/json</c>, or with no content type (as Triton's Python client sends it).
+    /// </summary>
     private async Task<(InferenceRequest Inference, ModelSignature Signature, RequestInput Input)> ReadSingleInputAsync(HttpRequest request, ModelVersion target, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(request.ContentType)
-            && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+            && !(MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+                && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))))
         {
-            throw HttpApiException.UnsupportedMediaType(request.ContentType, "application/json");
+            throw HttpApiException.UnsupportedMediaType(request.ContentType, $"application/json, or application/octet-stream with header {BinaryTensorData.HeaderLengthHeader} (binary tensor data)");
         }
 
+        var header = request.Headers.TryGetValue(BinaryTensorData.HeaderLengthHeader, out var values) ? values.ToString() : null;
         var body = await RequestBody.ReadLimitedAsync(request, options.Value.MaxBodyBytes, cancellationToken);
-        var inference = Parse(body);
+        var (json, binary) = BinaryTensorData.Split(body, header);
         var signature = await engine.DescribeAsync(target, cancellationToken);
+        InferenceRequest inference;
+        if (header is not null && json.IsEmpty)
+        {
+            inference = BinaryTensorData.RawRequest(signature.InputName, signature.InputShape, binary);
+        }
+        else
+        {
+            inference = Parse(json);
+            BinaryTensorData.AttachInputs(inference, binary, header is not null);
+        }
+
         if (inference.Inputs is not [var input])
         {
             throw Invalid($"Model '{target.Name}' takes exactly one input, '{signature.InputName}'; got {inference.Inputs?.Count ?? 0}.");
@@ -250,12 +271,18 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         return ([.. predictions.Select(p => p.Scores)], predictions[0].Labels);
     }
 
-    /// <summary>The images of a BYTES input: base64 strings, shape [N] or [N,1].</summary>
+    /// <summary>The images of a BYTES input: base64 strings (or, as binary data, the raw bytes of each), shape [N] or [N,1].</summary>
     private static RequestImage[] ReadImages(RequestInput input, long[] shape)
     {
         if (shape is not ([> 0]) and not ([> 0, 1]))
         {
             throw Invalid($"A {Bytes} input of images has shape [N] or [N,1]; got [{string.Join(",", shape)}].");
+        }
+
+        if (input.BinaryData is { } binary)
+        {
+            // Binary BYTES elements are the images themselves: no base64.
+            return [.. BinaryTensorData.ReadElements(input, binary, shape[0]).Select(bytes => new RequestImage(null, bytes))];
         }
 
         var elements = new List<JsonElement>();
@@ -283,6 +310,11 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
 
     private static float[] ReadFloats(RequestInput input, long[] shape, long expected)
     {
+        if (input.BinaryData is { } binary)
+        {
+            return BinaryTensorData.ReadFloats(input, binary.Span, shape, expected);
+        }
+
         var elements = new List<JsonElement>();
         Flatten(input.Data, elements);
         if (elements.Count != expected)
