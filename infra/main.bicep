@@ -124,6 +124,9 @@ param warmUpModels string = 'vehicle-type,traffic-scene'
 @maxValue(500000000)
 param inferenceMaxPixels int = 40000000
 
+@description('E-mail address the operations alerts (error rate, full queues, poison messages) are sent to; empty: they fire in the portal only.')
+param alertEmail string = ''
+
 @description('ONNX Runtime intra-op threads; 0 uses the processors the process gets (Inference__IntraOpThreads).')
 @minValue(0)
 @maxValue(256)
@@ -345,6 +348,23 @@ module monitoring 'modules/monitoring.bicep' = {
     applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
+  }
+}
+
+// The operations workbook and alert rules over the app's metrics (README "Metrics").
+module operations 'modules/operations.bicep' = {
+  name: 'operations'
+  scope: rg
+  // The component is read by name (known at compile time); it must exist first.
+  dependsOn: [
+    monitoring
+  ]
+  params: {
+    applicationInsightsName: applicationInsightsName
+    namePrefix: 'smartcity-${resourceToken}'
+    location: location
+    tags: tags
+    alertEmail: alertEmail
   }
 }
 

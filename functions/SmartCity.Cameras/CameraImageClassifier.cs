@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCity.Cameras.Storage;
+using SmartCity.Cameras.Telemetry;
 using SmartCity.Inference;
 using SmartCity.Inference.Runtime;
 
@@ -56,6 +57,21 @@ public sealed partial class CameraImageClassifier
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentException.ThrowIfNullOrWhiteSpace(cameraId);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        try
+        {
+            var result = await ClassifyDeliveryAsync(blob, cameraId, name, cancellationToken).ConfigureAwait(false);
+            CameraMetrics.Record(result);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            CameraMetrics.RecordFailed(ex);
+            throw;
+        }
+    }
+
+    private async Task<CameraUploadResult> ClassifyDeliveryAsync(BlobClient blob, string cameraId, string name, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         await _store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         using var download = await DownloadAsync(blob, cancellationToken).ConfigureAwait(false);
@@ -115,7 +131,8 @@ public sealed partial class CameraImageClassifier
             LogClassified(_logger, upload.CameraId, upload.BlobName, commit.RowKeys.Count, processingMs);
         }
 
-        return Result(commit, upload, CameraUploadOutcome.Classified, null);
+        var result = Result(commit, upload, CameraUploadOutcome.Classified, null);
+        return result.Outcome == CameraUploadOutcome.Classified ? result with { Stale = stale.Stale } : result;
     }
 
     /// <summary>The outcome of a delivery: <paramref name="stored"/> when its result is what is stored, else a duplicate or superseded.</summary>

@@ -1,9 +1,15 @@
 using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.ApplicationInsights.Extensibility;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using SmartCity.Cameras.Telemetry;
+using SmartCity.Functions.Training;
+using SmartCity.Inference.Telemetry;
 
 namespace SmartCity.Functions.Infrastructure;
 
@@ -12,6 +18,9 @@ public static class TelemetryExtensions
     public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     public const string AuthenticationStringSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
+    /// <summary>The app's own meters (README "Metrics"): the engine, the camera pipeline, the training jobs.</summary>
+    public static readonly IReadOnlyList<string> MeterNames = [InferenceMetrics.MeterName, CameraMetrics.MeterName, TrainingJobMetrics.MeterName];
 
     /// <summary>
     /// Application Insights from the worker, off when no connection string is set. In Azure the
@@ -36,6 +45,18 @@ public static class TelemetryExtensions
         {
             builder.Services.Configure<TelemetryConfiguration>(configuration => configuration.SetAzureTokenCredential(credential));
         }
+
+        // Metrics through OpenTelemetry, signed with the same identity: the app's meters, exported to
+        // the same Application Insights resource as customMetrics (every tag a custom dimension).
+        builder.Services.AddOpenTelemetry()
+            .UseFunctionsWorkerDefaults()
+            .WithMetrics(metrics => metrics
+                .AddMeter([.. MeterNames])
+                .AddAzureMonitorMetricExporter(exporter =>
+                {
+                    exporter.ConnectionString = builder.Configuration[ConnectionStringSetting];
+                    exporter.Credential = credential;
+                }));
 
         // The worker's default filter drops Information logs to Application Insights; keep them.
         builder.Logging.Services.Configure<LoggerFilterOptions>(options =>

@@ -91,6 +91,11 @@ public sealed partial class TrainingJobRunner(
         }
 
         LogStep(logger, job.Model, job.Id, job.Step, next.State, next.Step);
+        if (next.State is TrainingJobState.Succeeded or TrainingJobState.Failed)
+        {
+            TrainingJobMetrics.Finished(next);
+        }
+
         if (next.State == TrainingJobState.Running)
         {
             await KickAsync(next, written, cancellationToken);

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
 
+using SmartCity.Inference.Telemetry;
+
 namespace SmartCity.Inference.Runtime;
 
 /// <summary>
@@ -157,7 +159,24 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>One image through the pipeline, measured (<see cref="InferenceMetrics"/>): every outcome is counted once.</summary>
     private async Task<Prediction> PredictCoreAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var prediction = await PredictImageAsync(pipeline, expectation, image, top, threshold, admission, cancellationToken).ConfigureAwait(false);
+            InferenceMetrics.RecordSuccess(pipeline.Model, Stopwatch.GetElapsedTime(started), TimeSpan.FromMilliseconds(prediction.Timings.QueueMs));
+            return prediction;
+        }
+        catch (Exception ex)
+        {
+            InferenceMetrics.RecordFailure(pipeline.Model, Stopwatch.GetElapsedTime(started), ex);
+            throw;
+        }
+    }
+
+    private async Task<Prediction> PredictImageAsync(ModelPipeline pipeline, DynamicBatcher<TensorRequest, TensorResponse>.Expectation expectation, ReadOnlyMemory<byte> image, int top, float threshold, QueueAdmission admission, CancellationToken cancellationToken)
     {
         var tensor = ArrayPool<float>.Shared.Rent(pipeline.ItemLength);
         try
@@ -274,7 +293,25 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         };
     }
 
+    /// <summary>Tensor items through the pipeline, measured (<see cref="InferenceMetrics"/>): one request per item.</summary>
     private static async Task<TensorResponse[]> SubmitTensorsAsync(ModelPipeline pipeline, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var items = shape.Count > 0 && shape[0] > 0 ? shape[0] : 1;
+        try
+        {
+            var responses = await SubmitTensorItemsAsync(pipeline, data, shape, cancellationToken).ConfigureAwait(false);
+            InferenceMetrics.RecordTensorSuccess(pipeline.Model, Stopwatch.GetElapsedTime(started), responses.Length);
+            return responses;
+        }
+        catch (Exception ex)
+        {
+            InferenceMetrics.RecordFailure(pipeline.Model, Stopwatch.GetElapsedTime(started), ex, items);
+            throw;
+        }
+    }
+
+    private static async Task<TensorResponse[]> SubmitTensorItemsAsync(ModelPipeline pipeline, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, CancellationToken cancellationToken)
     {
         var model = pipeline.Model;
         var expected = ItemShape(pipeline);

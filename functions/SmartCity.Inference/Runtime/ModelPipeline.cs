@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SmartCity.Inference.Imaging;
 using SmartCity.Inference.Models;
+using SmartCity.Inference.Telemetry;
 
 namespace SmartCity.Inference.Runtime;
 
@@ -98,7 +99,21 @@ internal sealed class ModelPipeline : IAsyncDisposable
 
     public DynamicBatcher<TensorRequest, TensorResponse> Batcher { get; }
 
+    /// <summary>One batch, measured (<see cref="InferenceMetrics.RecordBatch"/>): its size and ONNX Runtime's time, whatever the outcome.</summary>
     private TensorResponse[] Execute(IReadOnlyList<TensorRequest> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return RunBatch(batch);
+        }
+        finally
+        {
+            InferenceMetrics.RecordBatch(Model, batch.Count, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private TensorResponse[] RunBatch(IReadOnlyList<TensorRequest> batch)
     {
         var started = Stopwatch.GetTimestamp();
         var count = batch.Count;

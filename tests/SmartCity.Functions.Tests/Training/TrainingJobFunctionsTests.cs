@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Core;
 using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Functions.Tests.Models;
+using SmartCity.Functions.Training;
 using SmartCity.Inference.Models;
 using Xunit.Abstractions;
 using static SmartCity.Functions.Tests.HttpTestHost;
@@ -206,6 +207,7 @@ public sealed class TrainingJobFunctionsTests(AzuriteFixture azurite, ITestOutpu
     public async Task Redelivered_messages_and_crashes_between_steps_still_publish_exactly_one_version()
     {
         await using var account = await AccountAsync();
+        using var metrics = new Infrastructure.AppMetrics();
         var sends = 0;
         var published = false;
         var jobWritesFailedAfterPublish = 0;
@@ -254,6 +256,10 @@ public sealed class TrainingJobFunctionsTests(AzuriteFixture azurite, ITestOutpu
         Assert.Equal(1, changes.Count(c => c == "publish"));
         Assert.Equal(1, changes.Count(c => c == "set-default"));
         Assert.Equal(ModelAvailability.Ready, app.Engine.Repository.Index.Single(s => s.Name == model).State);
+        // Counted once, when the final state was written, however often the messages came.
+        metrics.Collect();
+        Assert.Equal(1, metrics.Count(TrainingJobMetrics.Jobs, ("model", model), ("outcome", "succeeded")));
+        Assert.Equal(0, metrics.Count(TrainingJobMetrics.Jobs, ("model", model), ("outcome", "failed")));
         output.WriteLine($"{pump.Invocations} invocations, {pump.Failures.Count} failed on injected faults, {faults.Failures} faults; history: {string.Join(", ", changes)}");
     }
 }
