@@ -14,7 +14,7 @@ internal static class CustomVisionSpec
     [
         "BadRequest", "BadRequestImageStream", "BadRequestImageFormat", "BadRequestImageSizeBytes", "BadRequestNotSupported",
         "BadRequestPredictionInvalidQueryParameters", "UnsupportedMediaType", "NotFoundProject", "NotFoundIteration",
-        "ErrorPredictionServiceUnavailable", "ErrorUnknown", "Unauthorized",
+        "ErrorPredictionServiceUnavailable", "ErrorUnknown", "Unauthorized", "Forbidden", "BadRequestImageUrl",
     ];
 
     public static void AssertImagePrediction(JsonElement body, bool detection)
