@@ -13,7 +13,7 @@ namespace SmartCity.Functions.Tests.CustomVision;
 
 /// <summary>
 /// The <c>/url</c> routes against a real HTTP server on loopback (<see cref="ImageServer"/>), with
-/// bodies as the SDKs send them (<c>{"url": "..."}</c>, <c>application/json; charset=utf-8</c>):
+/// bodies as the Python SDK sends them (<c>{"url": "..."}</c>, <c>application/json; charset=utf-8</c>):
 /// the allow-list, the address guard, redirects, the size and time limits, and the same
 /// predictions as the <c>/image</c> routes for the same bytes. The fetcher comes from the app's own
 /// registration (<see cref="CustomVisionImageUrlExtensions.AddCustomVisionImageUrls"/>).
@@ -67,7 +67,7 @@ public sealed class CustomVisionUrlTests : IAsyncLifetime
         return new(new CustomVisionHandler(_engine, TestSupport.HttpOptions(maxBodyBytes), options, provider.GetRequiredService<ImageUrlFetcher>(), TimeProvider.System));
     }
 
-    /// <summary>The body the Python SDK (msrest, <c>ImageUrl</c> key <c>url</c>) and the C# SDK (<c>[JsonProperty("url")]</c>) send.</summary>
+    /// <summary>The body the Python SDK sends (msrest serialises <c>ImageUrl.url</c> under the key <c>url</c>, as the spec's <c>ImageUrl</c> names it).</summary>
     private static string SdkBody(string url) => JsonSerializer.Serialize(new Dictionary<string, string> { ["url"] = url });
 
     private static Microsoft.AspNetCore.Http.HttpContext Call(string route, string body, string contentType = "application/json; charset=utf-8", string? key = Key)
@@ -373,4 +373,13 @@ public sealed class CustomVisionUrlTests : IAsyncLifetime
     [InlineData("evilblob.core.windows.net", "*.blob.core.windows.net", false)]
     public void A_host_is_listed_only_by_its_own_name_or_under_a_wildcard_domain(string host, string entry, bool expected) =>
         Assert.Equal(expected, ImageUrlPolicy.IsListed(host, [entry]));
+
+    [Fact]
+    public void Every_code_the_Custom_Vision_routes_answer_is_one_of_the_spec()
+    {
+        var answered = Http.ProblemMapping.CustomVisionCodes.Values.Select(v => v.Code).Append("BadRequest").Append("ErrorUnknown").Distinct(StringComparer.Ordinal);
+        Assert.All(answered, code => Assert.Contains(code, CustomVisionSpec.ErrorCodes));
+        Assert.Equal((403, "Forbidden"), Http.ProblemMapping.CustomVisionCodes[CustomVisionException.UrlForbiddenCode]);
+        Assert.Equal((400, "BadRequestImageUrl"), Http.ProblemMapping.CustomVisionCodes[CustomVisionException.UrlInvalidCode]);
+    }
 }
