@@ -171,6 +171,15 @@ param customVisionProjects string = ''
 @description('SHA-256 hashes (64 hex digits) of the Prediction-Key values the Custom Vision routes accept, separated by ; (CustomVision__PredictionKeySha256). Empty: every Custom Vision request is refused with 401.')
 param customVisionPredictionKeySha256 string = ''
 
+// The /url routes fetch from these hosts only: https, public addresses, no redirect elsewhere (see README "Custom Vision").
+@description('Hosts the Custom Vision /url routes may fetch images from, separated by ; (a host name, or *. and a domain; https and public addresses only) (CustomVision__UrlAllowedHosts). Empty: every /url call is refused with 403.')
+param customVisionUrlAllowedHosts string = ''
+
+@description('Seconds a Custom Vision /url call may take to fetch its image, every redirect and the whole body (CustomVision__UrlTimeoutSeconds); longer answers 400 BadRequestImageUrl.')
+@minValue(1)
+@maxValue(60)
+param customVisionUrlTimeoutSeconds int = 10
+
 // ---------------------------------------------------------------------------
 // Security: Entra ID (Easy Auth) and network restrictions (see README "Security")
 // ---------------------------------------------------------------------------
@@ -250,6 +259,8 @@ var appSettings appSettingsType = {
   httpMaxExplainImages: httpMaxExplainImages
   customVisionProjects: customVisionProjects
   customVisionPredictionKeySha256: customVisionPredictionKeySha256
+  customVisionUrlAllowedHosts: customVisionUrlAllowedHosts
+  customVisionUrlTimeoutSeconds: customVisionUrlTimeoutSeconds
   easyAuthEnabled: entraAuthEnabled
 }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SmartCity.Cameras.Storage;
 using SmartCity.Cameras.Telemetry;
 using SmartCity.Inference;
+using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
 namespace SmartCity.Cameras;
@@ -209,7 +210,8 @@ public sealed partial class CameraImageClassifier
         var explained = new List<ModelExplanation>();
         foreach (var prediction in predictions)
         {
-            if (prediction.Predictions.Count == 0 || _options.ExplainReason(prediction.Predictions[0].Label, prediction.Predictions[0].Probability) is not { } reason)
+            // Occlusion maps explain a classifier's scores; a detector's boxes already say where.
+            if (prediction.Model.Task == ModelTask.ObjectDetection || prediction.Predictions.Count == 0 || _options.ExplainReason(prediction.Predictions[0].Label, prediction.Predictions[0].Probability) is not { } reason)
             {
                 continue;
             }

@@ -215,6 +215,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Http__MaxExplainImages: string(settings.httpMaxExplainImages)
     CustomVision__Projects: settings.customVisionProjects
     CustomVision__PredictionKeySha256: settings.customVisionPredictionKeySha256
+    CustomVision__UrlAllowedHosts: settings.customVisionUrlAllowedHosts
+    CustomVision__UrlTimeoutSeconds: string(settings.customVisionUrlTimeoutSeconds)
     EasyAuth__Enabled: string(settings.easyAuthEnabled)
 
     // Model repository and training jobs (issue 13).

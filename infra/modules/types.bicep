@@ -164,6 +164,14 @@ type appSettingsType = {
   @description('SHA-256 hashes (hex) of the accepted Custom Vision Prediction-Key values, separated by ; (CustomVision__PredictionKeySha256).')
   customVisionPredictionKeySha256: string
 
+  @description('Hosts the Custom Vision /url routes may fetch images from (https, public addresses only), separated by ; (CustomVision__UrlAllowedHosts). Empty: every /url call is refused with 403.')
+  customVisionUrlAllowedHosts: string
+
+  @description('Seconds a Custom Vision /url call may take to fetch its image, redirects and body included (CustomVision__UrlTimeoutSeconds).')
+  @minValue(1)
+  @maxValue(60)
+  customVisionUrlTimeoutSeconds: int
+
   @description('App Service authentication (Easy Auth) with Entra ID is on, so the app trusts X-MS-CLIENT-PRINCIPAL and the camera routes require the Cameras.Read role (EasyAuth__Enabled).')
   easyAuthEnabled: bool
 }

@@ -44,6 +44,10 @@ public sealed class FunctionMetadataTests
         { "CustomVisionClassifyImageNoStore", "customvision/v3.0/Prediction/{projectId}/classify/iterations/{publishedName}/image/nostore", "post", "Anonymous" },
         { "CustomVisionDetectImage", "customvision/v3.0/Prediction/{projectId}/detect/iterations/{publishedName}/image", "post", "Anonymous" },
         { "CustomVisionDetectImageNoStore", "customvision/v3.0/Prediction/{projectId}/detect/iterations/{publishedName}/image/nostore", "post", "Anonymous" },
+        { "CustomVisionClassifyImageUrl", "customvision/v3.0/Prediction/{projectId}/classify/iterations/{publishedName}/url", "post", "Anonymous" },
+        { "CustomVisionClassifyImageUrlNoStore", "customvision/v3.0/Prediction/{projectId}/classify/iterations/{publishedName}/url/nostore", "post", "Anonymous" },
+        { "CustomVisionDetectImageUrl", "customvision/v3.0/Prediction/{projectId}/detect/iterations/{publishedName}/url", "post", "Anonymous" },
+        { "CustomVisionDetectImageUrlNoStore", "customvision/v3.0/Prediction/{projectId}/detect/iterations/{publishedName}/url/nostore", "post", "Anonymous" },
     };
 
     private static Dictionary<string, JsonElement> Triggers()

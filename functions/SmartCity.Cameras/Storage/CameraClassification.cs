@@ -1,6 +1,6 @@
 namespace SmartCity.Cameras.Storage;
 
-/// <summary>One row of the results table, as the query API returns it.</summary>
+/// <summary>One row of the results table, as the query API returns it; <see cref="ObjectCounts"/> for a detector's row (the boxes are in the document).</summary>
 public sealed record CameraClassification(
     string CameraId,
     string BlobName,
@@ -19,4 +19,5 @@ public sealed record CameraClassification(
     string Id,
     bool? Stale = null,
     DateTimeOffset? PictureFirstSeenAt = null,
-    IReadOnlyDictionary<string, string>? OtherHeadLabels = null);
+    IReadOnlyDictionary<string, string>? OtherHeadLabels = null,
+    IReadOnlyDictionary<string, int>? ObjectCounts = null);

@@ -9,4 +9,5 @@ namespace SmartCity.Cameras.Storage;
 [JsonSerializable(typeof(CameraExplanationDocument))]
 [JsonSerializable(typeof(LabelScore[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
 public sealed partial class CameraJsonContext : JsonSerializerContext;

@@ -6,6 +6,8 @@ namespace SmartCity.Cameras.Storage;
 /// A summary reads at most <see cref="CameraResultsQuery.MaxSummaryRows"/> rows: when the range
 /// holds more, the answer is exact for the newest whole intervals read, [CoveredFrom, To), and
 /// <see cref="Complete"/> is false; the same query with <c>to</c> = <see cref="CoveredFrom"/> gives the rest.
+/// A detector's rows are not top-label buckets: they are counted in <see cref="Objects"/> (objects per
+/// label per interval: total, mean and max per frame); <see cref="Classified"/> counts both kinds of row.
 /// </summary>
 public sealed record CameraSummary(
     string CameraId,
@@ -17,4 +19,5 @@ public sealed record CameraSummary(
     int Rejected,
     IReadOnlyList<StalePeriod> StalePeriods,
     bool Complete,
-    DateTimeOffset CoveredFrom);
+    DateTimeOffset CoveredFrom,
+    IReadOnlyList<CameraObjectCountBucket> Objects);

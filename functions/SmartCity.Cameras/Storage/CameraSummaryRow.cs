@@ -8,4 +8,5 @@ namespace SmartCity.Cameras.Storage;
 /// <param name="BlobName">The upload, under its camera.</param>
 /// <param name="Stale">True when the frame repeated the camera's previous picture.</param>
 /// <param name="PictureFirstSeenAt">When the repeated picture was first seen.</param>
-public sealed record CameraSummaryRow(string? Status, string? Model, string? TopLabel, DateTimeOffset CapturedAt, string? BlobName, bool Stale, DateTimeOffset? PictureFirstSeenAt);
+/// <param name="ObjectCounts">A detector's objects per label in the frame; null for a classifier.</param>
+public sealed record CameraSummaryRow(string? Status, string? Model, string? TopLabel, DateTimeOffset CapturedAt, string? BlobName, bool Stale, DateTimeOffset? PictureFirstSeenAt, IReadOnlyDictionary<string, int>? ObjectCounts = null);

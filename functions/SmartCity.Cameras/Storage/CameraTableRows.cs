@@ -13,9 +13,12 @@ internal static class CameraTableRows
 {
     /// <summary>The columns a summary reads.</summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
-        [Column.Status, Column.Model, Column.TopLabel, Column.CapturedAt, Column.BlobName, Column.Stale, Column.PictureFirstSeenAt];
+        [Column.Status, Column.Model, Column.TopLabel, Column.CapturedAt, Column.BlobName, Column.Stale, Column.PictureFirstSeenAt, Column.ObjectCounts];
 
     private const char KeySeparator = '|';
+
+    /// <summary>Most labels in a row's <c>Predictions</c> column (the document has them all).</summary>
+    public const int MaxRowLabels = 100;
 
     /// <summary>One row per model of a classified upload.</summary>
     public static IReadOnlyList<TableEntity> ClassificationRows(ClassifiedUpload classified) =>
@@ -79,7 +82,8 @@ internal static class CameraTableRows
         row.RowKey,
         row.GetBoolean(Column.Stale),
         row.GetDateTimeOffset(Column.PictureFirstSeenAt),
-        row.GetString(Column.OtherHeadLabels) is { Length: > 0 } heads ? JsonSerializer.Deserialize(heads, CameraJsonContext.Default.DictionaryStringString) : null);
+        row.GetString(Column.OtherHeadLabels) is { Length: > 0 } heads ? JsonSerializer.Deserialize(heads, CameraJsonContext.Default.DictionaryStringString) : null,
+        ReadObjectCounts(row));
 
     /// <summary>A row read with <see cref="SummaryColumns"/>.</summary>
     public static CameraSummaryRow ReadSummaryRow(TableEntity row) => new(
@@ -89,7 +93,12 @@ internal static class CameraTableRows
         row.GetDateTimeOffset(Column.CapturedAt) ?? default,
         row.GetString(Column.BlobName),
         row.GetBoolean(Column.Stale) == true,
-        row.GetDateTimeOffset(Column.PictureFirstSeenAt));
+        row.GetDateTimeOffset(Column.PictureFirstSeenAt),
+        ReadObjectCounts(row));
+
+    /// <summary>A detector row's objects per label (<c>{}</c> for a frame without any); null on a classifier's row and on rows written before detectors.</summary>
+    private static Dictionary<string, int>? ReadObjectCounts(TableEntity row) =>
+        row.GetString(Column.ObjectCounts) is { Length: > 0 } counts ? JsonSerializer.Deserialize(counts, CameraJsonContext.Default.DictionaryStringInt32) : null;
 
     /// <summary>The rows of a camera captured in [from, to): result, rejection (never index or frame-state) rows.</summary>
     public static string RangeFilter(string cameraId, DateTimeOffset from, DateTimeOffset to)
@@ -142,12 +151,20 @@ internal static class CameraTableRows
         row[Column.ModelVersion] = model.Version;
         row[Column.TopLabel] = labels.Count > 0 ? labels[0].Label : null;
         row[Column.TopProbability] = labels.Count > 0 ? (double)labels[0].Probability : null;
-        row[Column.Predictions] = JsonSerializer.Serialize(labels.ToArray(), CameraJsonContext.Default.LabelScoreArray);
+        // A classifier's labels are already its top ones; a detector's (one per object, up to its
+        // maxDetections of 1000) are cut so the column stays far under a property's 64 KB.
+        row[Column.Predictions] = JsonSerializer.Serialize(labels.Take(MaxRowLabels).ToArray(), CameraJsonContext.Default.LabelScoreArray);
         row[Column.Width] = result.Width;
         row[Column.Height] = result.Height;
         row[Column.ProcessingMs] = classified.ProcessingMs;
         row[Column.Stale] = classified.Stale.Stale;
         row[Column.PictureFirstSeenAt] = classified.Stale.PictureFirstSeenAt.ToUniversalTime();
+        if (model.ObjectCounts() is { } objects)
+        {
+            // The boxes are in the document (a row property holds at most 64 KB); the row holds the counts a summary adds up.
+            row[Column.ObjectCounts] = JsonSerializer.Serialize(new Dictionary<string, int>(objects, StringComparer.Ordinal), CameraJsonContext.Default.DictionaryStringInt32);
+        }
+
         if (model.Heads is { } heads)
         {
             var topLabels = heads.ToDictionary(h => h.Key, h => h.Value[0].Label);
@@ -232,6 +249,7 @@ internal static class CameraTableRows
         public const string Stale = "Stale";
         public const string PictureFirstSeenAt = "PictureFirstSeenAt";
         public const string OtherHeadLabels = "OtherHeadLabels";
+        public const string ObjectCounts = "ObjectCounts";
         public const string Reason = "Reason";
         public const string Message = "Message";
         public const string RowKeys = "RowKeys";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
+using SmartCity.Functions.Http.CustomVision;
 
 namespace SmartCity.Functions.Http;
 
@@ -20,6 +21,7 @@ public static class HttpApiExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CustomVision.CustomVisionOptions>, CustomVision.CustomVisionOptionsValidator>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<SmartCity.Inference.Hosting.IModelReferences, CustomVision.CustomVisionModelReferences>());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddCustomVisionImageUrls();
         builder.Services.AddSingleton<CustomVision.CustomVisionHandler>();
         if (builder is FunctionsApplicationBuilder functions)
         {

@@ -67,6 +67,8 @@ public static class ProblemMapping
         ["project-not-found"] = new(404, "The Custom Vision project is not served here."),
         ["iteration-not-found"] = new(404, "The Custom Vision iteration is not served here."),
         ["wrong-task"] = new(400, "The iteration does not do what the route asks."),
+        ["image-url-forbidden"] = new(403, "The image URL is not allowed."),
+        ["image-url-invalid"] = new(400, "The image URL cannot be fetched."),
     };
 
     /// <summary>
@@ -91,6 +93,8 @@ public static class ProblemMapping
         ["project-not-found"] = (404, "NotFoundProject"),
         ["iteration-not-found"] = (404, "NotFoundIteration"),
         ["wrong-task"] = (400, "BadRequestNotSupported"),
+        ["image-url-forbidden"] = (403, "Forbidden"),
+        ["image-url-invalid"] = (400, "BadRequestImageUrl"),
         ["not-ready"] = (503, "ErrorPredictionServiceUnavailable"),
         ["queue-full"] = (503, "ErrorPredictionServiceUnavailable"),
         ["model-load-failed"] = (503, "ErrorPredictionServiceUnavailable"),

@@ -29,16 +29,22 @@ public sealed class CustomVisionFunctionsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
-    private CustomVisionFunctions Functions(string? keyHashes = null, long maxBodyBytes = 10 * 1024 * 1024) =>
-        new(new CustomVisionHandler(
-            _engine,
-            TestSupport.HttpOptions(maxBodyBytes),
-            Options.Create(new CustomVisionOptions
-            {
-                Projects = $"{Project}/Trees=custom-vision-classifier; {Project}/Cars=custom-vision-detector@1",
-                PredictionKeySha256 = keyHashes ?? $"{Sha256("another-client")};{Sha256(Key)}",
-            }),
-            TimeProvider.System));
+    private CustomVisionFunctions Functions(string? keyHashes = null, long maxBodyBytes = 10 * 1024 * 1024)
+    {
+        var options = Options.Create(new CustomVisionOptions
+        {
+            Projects = $"{Project}/Trees=custom-vision-classifier; {Project}/Cars=custom-vision-detector@1",
+            PredictionKeySha256 = keyHashes ?? $"{Sha256("another-client")};{Sha256(Key)}",
+        });
+        // No /url call here (CustomVisionUrlTests): a fetcher that refuses everything.
+        var urls = new ImageUrlFetcher(new NoClients(), options);
+        return new(new CustomVisionHandler(_engine, TestSupport.HttpOptions(maxBodyBytes), options, urls, TimeProvider.System));
+    }
+
+    private sealed class NoClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => throw new InvalidOperationException("These tests fetch nothing.");
+    }
 
     private static string Sha256(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

@@ -9,12 +9,16 @@ namespace SmartCity.Functions.Tests.CustomVision;
 /// </summary>
 internal static class CustomVisionSpec
 {
-    /// <summary>The error codes these routes answer, all from the spec's <c>CustomVisionErrorCodes</c> except <c>Unauthorized</c> (the spec lists none for a missing key).</summary>
+    /// <summary>
+    /// The error codes these routes answer, all from the spec's <c>CustomVisionErrorCodes</c> (v3.0,
+    /// <c>definitions.CustomVisionError.properties.code.enum</c>) except <c>Unauthorized</c> (the spec
+    /// lists none for a missing key).
+    /// </summary>
     public static readonly string[] ErrorCodes =
     [
         "BadRequest", "BadRequestImageStream", "BadRequestImageFormat", "BadRequestImageSizeBytes", "BadRequestNotSupported",
         "BadRequestPredictionInvalidQueryParameters", "UnsupportedMediaType", "NotFoundProject", "NotFoundIteration",
-        "ErrorPredictionServiceUnavailable", "ErrorUnknown", "Unauthorized",
+        "ErrorPredictionServiceUnavailable", "ErrorUnknown", "Unauthorized", "Forbidden", "BadRequestImageUrl",
     ];
 
     public static void AssertImagePrediction(JsonElement body, bool detection)

@@ -9,6 +9,8 @@ public sealed class CustomVisionException(string code, string detail) : Inferenc
     public const string ProjectNotFoundCode = "project-not-found";
     public const string IterationNotFoundCode = "iteration-not-found";
     public const string WrongTaskCode = "wrong-task";
+    public const string UrlForbiddenCode = "image-url-forbidden";
+    public const string UrlInvalidCode = "image-url-invalid";
 
     public static CustomVisionException Unauthorized() =>
         new(UnauthorizedCode, "Access denied: send a valid key in the Prediction-Key header.");
@@ -21,4 +23,13 @@ public sealed class CustomVisionException(string code, string detail) : Inferenc
 
     public static CustomVisionException WrongTask(string publishedName, string task, string route) =>
         new(WrongTaskCode, $"Iteration '{publishedName}' is served by a {task} model; call the {route} route.");
+
+    /// <summary>A <c>/url</c> call the allow-list or the address guard refuses (403).</summary>
+    public static CustomVisionException UrlForbidden(string detail) => new(UrlForbiddenCode, detail);
+
+    /// <summary>A <c>/url</c> call whose body has no usable url, or whose image cannot be fetched (unreachable, timed out, an error status).</summary>
+    public static CustomVisionException UrlInvalid(string detail) => new(UrlInvalidCode, detail);
+
+    public static CustomVisionException ImageTooLarge(long limit) =>
+        new("payload-too-large", $"The image at the URL is over the limit of {limit} bytes (setting Http:MaxBodyBytes).");
 }

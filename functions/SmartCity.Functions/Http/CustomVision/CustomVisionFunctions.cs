@@ -38,6 +38,36 @@ public sealed class CustomVisionFunctions(CustomVisionHandler api)
         string projectId,
         string publishedName) => PredictAsync(request, projectId, publishedName, detect: true);
 
+    [Function(nameof(CustomVisionClassifyImageUrl))]
+    public Task<IActionResult> CustomVisionClassifyImageUrl(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = RoutePrefix + "classify/iterations/{publishedName}/url")] HttpRequest request,
+        string projectId,
+        string publishedName) => PredictUrlAsync(request, projectId, publishedName, detect: false);
+
+    [Function(nameof(CustomVisionClassifyImageUrlNoStore))]
+    public Task<IActionResult> CustomVisionClassifyImageUrlNoStore(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = RoutePrefix + "classify/iterations/{publishedName}/url/nostore")] HttpRequest request,
+        string projectId,
+        string publishedName) => PredictUrlAsync(request, projectId, publishedName, detect: false);
+
+    [Function(nameof(CustomVisionDetectImageUrl))]
+    public Task<IActionResult> CustomVisionDetectImageUrl(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = RoutePrefix + "detect/iterations/{publishedName}/url")] HttpRequest request,
+        string projectId,
+        string publishedName) => PredictUrlAsync(request, projectId, publishedName, detect: true);
+
+    [Function(nameof(CustomVisionDetectImageUrlNoStore))]
+    public Task<IActionResult> CustomVisionDetectImageUrlNoStore(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = RoutePrefix + "detect/iterations/{publishedName}/url/nostore")] HttpRequest request,
+        string projectId,
+        string publishedName) => PredictUrlAsync(request, projectId, publishedName, detect: true);
+
+    private async Task<IActionResult> PredictUrlAsync(HttpRequest request, string projectId, string publishedName, bool detect)
+    {
+        var body = await api.PredictImageUrlAsync(request, projectId, publishedName, detect, request.HttpContext.RequestAborted);
+        return new JsonBodyResult<CustomVisionImagePrediction>(body, CustomVisionJsonContext.Default.CustomVisionImagePrediction);
+    }
+
     private async Task<IActionResult> PredictAsync(HttpRequest request, string projectId, string publishedName, bool detect)
     {
         var body = await api.PredictImageAsync(request, projectId, publishedName, detect, request.HttpContext.RequestAborted);

@@ -15,9 +15,10 @@ namespace SmartCity.Functions.Http.CustomVision;
 /// <c>nostore</c> variants) over the engine. The functions are anonymous at the host, which knows
 /// nothing of <c>Prediction-Key</c>; this handler checks the key first, against the SHA-256 hashes
 /// of <c>CustomVision:PredictionKeySha256</c> in constant time, before it looks at the project or
-/// reads the body. Nothing is stored by either variant.
+/// reads the body. Nothing is stored by either variant. The <c>/url</c> variants fetch the image
+/// through <see cref="ImageUrlFetcher"/> (allow-list, https, public addresses, size and time limits).
 /// </summary>
-public sealed class CustomVisionHandler(InferenceEngine engine, IOptions<HttpApiOptions> httpOptions, IOptions<CustomVisionOptions> options, TimeProvider time)
+public sealed class CustomVisionHandler(InferenceEngine engine, IOptions<HttpApiOptions> httpOptions, IOptions<CustomVisionOptions> options, ImageUrlFetcher urls, TimeProvider time)
 {
     public const string KeyHeader = "Prediction-Key";
 
@@ -30,6 +31,21 @@ public sealed class CustomVisionHandler(InferenceEngine engine, IOptions<HttpApi
         Authorize(request);
         var (project, model) = Resolve(projectId, publishedName, detect);
         var image = await ReadImageAsync(request, httpOptions.Value.MaxBodyBytes, cancellationToken);
+        var prediction = await engine.PredictAsync(model, image, top: int.MaxValue, threshold: 0f, cancellationToken: cancellationToken);
+        return ToBody(project, model, prediction);
+    }
+
+    /// <summary>
+    /// <c>ClassifyImageUrl</c>, <c>DetectImageUrl</c> and their <c>nostore</c> variants: the body is the
+    /// spec's <c>ImageUrl</c>, <c>{"url": "https://..."}</c> (JSON, or a form field <c>url</c>).
+    /// </summary>
+    public async Task<CustomVisionImagePrediction> PredictImageUrlAsync(HttpRequest request, string projectId, string publishedName, bool detect, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Authorize(request);
+        var (project, model) = Resolve(projectId, publishedName, detect);
+        var url = await ReadUrlAsync(request, cancellationToken);
+        var image = await urls.FetchAsync(url, httpOptions.Value.MaxBodyBytes, cancellationToken);
         var prediction = await engine.PredictAsync(model, image, top: int.MaxValue, threshold: 0f, cancellationToken: cancellationToken);
         return ToBody(project, model, prediction);
     }
@@ -126,6 +142,58 @@ public sealed class CustomVisionHandler(InferenceEngine engine, IOptions<HttpApi
         }
 
         throw HttpApiException.BadRequest("no-images", $"The multipart body has no '{ImageField}' part.");
+    }
+
+    /// <summary>The most a <c>/url</c> body may be: a URL and its JSON, not an image.</summary>
+    private const int MaxUrlBodyBytes = 16 * 1024;
+
+    /// <summary>The spec's encodings of <c>ImageUrl</c> that callers use: JSON (what the SDKs send) and a form. XML is not read (415).</summary>
+    private static async Task<string> ReadUrlAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        const string accepted = "application/json or application/x-www-form-urlencoded";
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.MediaType.Value is not { } mediaType)
+        {
+            throw HttpApiException.UnsupportedMediaType(request.ContentType, accepted);
+        }
+
+        var isJson = mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        var isForm = mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+        if (!isJson && !isForm)
+        {
+            throw HttpApiException.UnsupportedMediaType(request.ContentType, accepted);
+        }
+
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await RequestBody.ReadLimitedAsync(request, MaxUrlBodyBytes, cancellationToken);
+        }
+        catch (HttpApiException ex) when (ex.Code == "payload-too-large")
+        {
+            throw CustomVisionException.UrlInvalid($"The body is over {MaxUrlBodyBytes} bytes: send {{\"url\": \"...\"}} only.");
+        }
+
+        string? url;
+        if (isJson)
+        {
+            try
+            {
+                url = System.Text.Json.JsonSerializer.Deserialize(body.Span, CustomVisionJsonContext.Default.CustomVisionImageUrl)?.Url;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                throw CustomVisionException.UrlInvalid("The body is not the JSON object {\"url\": \"...\"}.");
+            }
+        }
+        else
+        {
+            var form = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span));
+            url = form.FirstOrDefault(f => string.Equals(f.Key, "url", StringComparison.OrdinalIgnoreCase)).Value.FirstOrDefault();
+        }
+
+        return string.IsNullOrWhiteSpace(url)
+            ? throw CustomVisionException.UrlInvalid("The body has no url: send {\"url\": \"https://...\"}.")
+            : url.Trim();
     }
 
     private CustomVisionImagePrediction ToBody(Guid project, ModelVersion model, Prediction prediction)
