@@ -11,6 +11,7 @@ using SkiaSharp;
 using SmartCity.Functions.Http;
 using SmartCity.Functions.Http.CustomVision;
 using SmartCity.Functions.Http.OpenInference;
+using SmartCity.Functions.Tests.CustomVision;
 using SmartCity.Inference.Runtime;
 using static SmartCity.Functions.Tests.HttpTestHost;
 
@@ -237,16 +238,15 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         }
     }
 
-    private CustomVisionFunctions CustomVision() =>
-        new(new CustomVisionHandler(
-            _engine,
-            TestSupport.HttpOptions(),
-            Options.Create(new CustomVisionOptions
-            {
-                Projects = $"{Project}/Trees=custom-vision-classifier; {Project}/Cars=custom-vision-detector",
-                PredictionKeySha256 = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(PredictionKey))),
-            }),
-            TimeProvider.System));
+    private CustomVisionFunctions CustomVision()
+    {
+        var options = Options.Create(new CustomVisionOptions
+        {
+            Projects = $"{Project}/Trees=custom-vision-classifier; {Project}/Cars=custom-vision-detector",
+            PredictionKeySha256 = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(PredictionKey))),
+        });
+        return new(new CustomVisionHandler(_engine, TestSupport.HttpOptions(), options, new ImageUrlFetcher(new NoHttpClients(), options), TimeProvider.System));
+    }
 
     [Fact]
     public async Task Custom_Vision_answers_and_errors_validate_against_the_documented_schemas()

@@ -37,14 +37,10 @@ public sealed class CustomVisionFunctionsTests : IAsyncLifetime
             PredictionKeySha256 = keyHashes ?? $"{Sha256("another-client")};{Sha256(Key)}",
         });
         // No /url call here (CustomVisionUrlTests): a fetcher that refuses everything.
-        var urls = new ImageUrlFetcher(new NoClients(), options);
+        var urls = new ImageUrlFetcher(new NoHttpClients(), options);
         return new(new CustomVisionHandler(_engine, TestSupport.HttpOptions(maxBodyBytes), options, urls, TimeProvider.System));
     }
 
-    private sealed class NoClients : IHttpClientFactory
-    {
-        public HttpClient CreateClient(string name) => throw new InvalidOperationException("These tests fetch nothing.");
-    }
 
     private static string Sha256(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

@@ -87,7 +87,7 @@ public sealed partial class CustomVisionMigrationTests(AzuriteFixture azurite)
             app.Engine,
             TestSupport.HttpOptions(),
             Options.Create(options),
-            new ImageUrlFetcher(new NoClients(), Options.Create(options)),
+            new ImageUrlFetcher(new NoHttpClients(), Options.Create(options)),
             TimeProvider.System));
 
         var classify = Request("POST", $"/api/customvision/v3.0/Prediction/{classifier.ProjectId}/classify/iterations/{classifier.PublishedName}/image", TestSupport.Solid(SKColors.Red, size: 8), "application/octet-stream");
@@ -128,8 +128,4 @@ public sealed partial class CustomVisionMigrationTests(AzuriteFixture azurite)
     [GeneratedRegex("CustomVision__Projects=\"(?<value>[^\"]+)\"")]
     private static partial Regex ProjectsSetting();
 
-    private sealed class NoClients : IHttpClientFactory
-    {
-        public HttpClient CreateClient(string name) => throw new InvalidOperationException("The migration test fetches no URL.");
-    }
 }
