@@ -1,7 +1,8 @@
 namespace SmartCity.Inference.Runtime;
 
 /// <summary>One item's answer from a batch: postprocessed values per head (probabilities or a normalised embedding).</summary>
-internal readonly record struct TensorResponse(float[][] Heads, int BatchSize, long QueueTicks, long RunTicks)
+/// <param name="Features">When the request asked to keep them, the item's example embedding from the backbone's output (L2-normalised); else null.</param>
+internal readonly record struct TensorResponse(float[][] Heads, int BatchSize, long QueueTicks, long RunTicks, float[]? Features = null)
 {
     /// <summary>The primary head's values.</summary>
     public float[] Values => Heads[0];
