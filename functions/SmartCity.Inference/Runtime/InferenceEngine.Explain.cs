@@ -137,9 +137,14 @@ public sealed partial class InferenceEngine
             throw new ArgumentException($"Model '{model.Id}' has no backbone: examples are compared by the backbone's embedding.", nameof(model));
         }
 
+        return (await ExampleRunAsync(model, image, cancellationToken).ConfigureAwait(false)).Embedding!;
+    }
+
+    /// <summary>One pass of an image with its example embedding kept: the outputs (<c>Outputs[0][head]</c>) and <see cref="MaskedRun.Embedding"/>.</summary>
+    internal Task<MaskedRun> ExampleRunAsync(ModelVersion model, ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    {
         var pipeline = GetPipeline(model);
-        var run = await RunMaskedAsync(pipeline, image, 1, 1, [new bool[1]], pipeline.ExampleEmbeddingNeedsFeatures, cancellationToken).ConfigureAwait(false);
-        return run.Embedding!;
+        return RunMaskedAsync(pipeline, image, 1, 1, [new bool[1]], pipeline.ExampleEmbeddingNeedsFeatures, cancellationToken);
     }
 
     /// <summary>
