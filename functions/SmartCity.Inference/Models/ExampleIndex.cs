@@ -28,7 +28,7 @@ public sealed class ExampleIndex
 
     public const int FormatVersion = 1;
 
-    /// <summary>Most examples an index may hold (1,000,000 x 512 floats would be 2 GB): a file over it is refused.</summary>
+    /// <summary>Most examples an index may hold (200,000 x 512 floats are 400 MB): a file over it is refused.</summary>
     public const int MaxCount = 200_000;
 
     /// <summary>Largest embedding an index may hold.</summary>
