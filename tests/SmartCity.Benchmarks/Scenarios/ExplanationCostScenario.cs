@@ -57,6 +57,25 @@ public sealed class ExplanationCostScenario : IBenchmarkScenario
             var p = new SampleStatistics(predict).Median;
             var e = new SampleStatistics(explain).Median;
             var x = new SampleStatistics(withExamples).Median;
+            if (model.Examples is { } index)
+            {
+                // The search alone: one exact pass over the index per call.
+                var query = index.Embedding(0).ToArray();
+                const int searches = 2000;
+                for (var s = 0; s < 200; s++)
+                {
+                    index.Nearest(query, 5); // warm-up: the first calls are jitted
+                }
+
+                var searchStarted = Stopwatch.GetTimestamp();
+                for (var s = 0; s < searches; s++)
+                {
+                    index.Nearest(query, 5);
+                }
+
+                result.Notes.Add($"{modelName}: the nearest-example search alone ({index.Count} examples of {index.Dimension} values, k 5) takes {ReportFormat.F(Stopwatch.GetElapsedTime(searchStarted).TotalMilliseconds * 1000 / searches)} µs per call ({searches} calls).");
+            }
+
             result.Row(name, modelName, $"{grid}x{grid}", items.ToString(System.Globalization.CultureInfo.InvariantCulture), passes.ToString(System.Globalization.CultureInfo.InvariantCulture), ReportFormat.F(p), ReportFormat.F(e), ReportFormat.Ratio(e / p), ReportFormat.F(e / p / items, 2), ReportFormat.F(x), ReportFormat.Ratio(x / e));
         }
 
