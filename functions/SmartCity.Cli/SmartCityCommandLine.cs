@@ -33,6 +33,7 @@ internal static class SmartCityCommandLine
         TrainingCommand.TrafficScene(console),
         new EvaluateStaleCommand(console),
         new WriteCardCommand(console),
+        new WriteExamplesCommand(console),
         new PushCommand(console),
     };
 

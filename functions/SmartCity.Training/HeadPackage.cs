@@ -8,7 +8,8 @@ namespace SmartCity.Training;
 
 /// <summary>
 /// The files of a trained single-head version, in the repository layout: <c>model.json</c> (a
-/// classification head over a backbone), <c>head.onnx</c>, <c>labels.txt</c> and <c>card.json</c>.
+/// classification head over a backbone), <c>head.onnx</c>, <c>labels.txt</c>, <c>card.json</c>, and
+/// optionally the example index <c>examples.bin</c> (named by the manifest's <c>examples</c>, described by the card).
 /// The same package is written to a folder by the CLI and published by a training job.
 /// </summary>
 public sealed class HeadPackage
@@ -29,8 +30,8 @@ public sealed class HeadPackage
 
     public ModelCard Card { get; }
 
-    /// <summary>A classification head (logits) over <paramref name="backbone"/>, with its card.</summary>
-    public static HeadPackage Create(SoftmaxRegression head, IReadOnlyList<string> labels, BackboneReference backbone, string description, string license, ModelCard card)
+    /// <summary>A classification head (logits) over <paramref name="backbone"/>, with its card and, when given, its example index.</summary>
+    public static HeadPackage Create(SoftmaxRegression head, IReadOnlyList<string> labels, BackboneReference backbone, string description, string license, ModelCard card, TrainingExamples? examples = null)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(labels);
@@ -48,6 +49,12 @@ public sealed class HeadPackage
             ["output"] = new JsonObject { ["name"] = "logits", ["kind"] = "logits" },
             ["labels"] = LabelsFileName,
         };
+        if (examples is not null)
+        {
+            manifest["examples"] = ExampleIndex.FileName;
+            card.Examples = examples.Card;
+        }
+
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             [ModelRepository.ManifestFileName] = Encoding.UTF8.GetBytes(manifest.ToJsonString(Indented) + "\n"),
@@ -55,6 +62,11 @@ public sealed class HeadPackage
             [LabelsFileName] = Encoding.UTF8.GetBytes(string.Join('\n', labels) + "\n"),
             [ModelCard.FileName] = card.ToJson(),
         };
+        if (examples is not null)
+        {
+            files[ExampleIndex.FileName] = examples.Index.ToBytes();
+        }
+
         return new HeadPackage(files, card);
     }
 

@@ -24,6 +24,9 @@ internal sealed class FrameRegionEmbeddings
 
     public const int RegionsPerFrame = 14;
 
+    /// <summary>Values of one region's embedding (the backbone's).</summary>
+    public int BackboneDimension => _full[0][0].Length;
+
     public static async Task<FrameRegionEmbeddings> EmbedAsync(InferenceEngine engine, IReadOnlyList<LabelledFrame> frames, CommandConsole console, CancellationToken cancellationToken)
     {
         var format = new TensorFormat(engine.Repository.Get("resnet18-embedding").ImageInput);

@@ -1,22 +1,28 @@
 using System.Globalization;
 using System.Text;
+using SmartCity.Inference.Models;
 using SmartCity.Training;
 
 namespace SmartCity.Cli.Training;
 
 /// <summary>
 /// Writes the <c>traffic-scene</c> model version: <c>head.onnx</c> (region normalisation, pooling
-/// and both heads), the label files, <c>model.json</c> and <c>TRAINING.md</c>.
+/// and both heads), the label files, <c>model.json</c>, <c>TRAINING.md</c> and, when given, the example index.
 /// </summary>
 internal static class TrafficSceneModelWriter
 {
-    public static async Task WriteAsync(string output, LayoutResult best, SoftmaxRegression congestion, SoftmaxRegression lighting, string trainingReport, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string output, LayoutResult best, SoftmaxRegression congestion, SoftmaxRegression lighting, string trainingReport, TrainingExamples? examples, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(output);
         await File.WriteAllBytesAsync(Path.Combine(output, "head.onnx"), HeadOnnx(best.Layout.RegionCount, best.Layout.Pooling, congestion, lighting), cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(output, "congestion.txt"), LabelledFrame.CongestionLabels, cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(output, "lighting.txt"), LabelledFrame.LightingLabels, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(output, "model.json"), Manifest(best.Layout), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(output, "model.json"), Manifest(best.Layout, examples is not null), cancellationToken);
+        if (examples is not null)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(output, ExampleIndex.FileName), examples.Index.ToBytes(), cancellationToken);
+        }
+
         await File.WriteAllTextAsync(Path.Combine(output, "TRAINING.md"), trainingReport, cancellationToken);
     }
 
@@ -55,7 +61,7 @@ internal static class TrafficSceneModelWriter
             .AddNode("Gemm", [input, $"{output}_weight", $"{output}_bias"], [output]);
     }
 
-    private static string Manifest(RegionLayout layout) => $$"""
+    private static string Manifest(RegionLayout layout, bool examples) => $$"""
         {
           "task": "image-classification",
           "description": "Traffic scene of a full camera frame: congestion (free, moderate, heavy) of the most congested carriageway, and lighting (day, twilight, night). Two logistic-regression heads over the pooled resnet18-embedding features of {{layout.Name}}; the pooled embedding is also returned for frozen-feed detection.",
@@ -63,7 +69,7 @@ internal static class TrafficSceneModelWriter
           "file": "head.onnx",
           "backbone": { "model": "resnet18-embedding", "version": "1" },
           "tiles": { "grid": [{{layout.Columns}}, {{layout.Rows}}], "includeFull": {{(layout.IncludeFull ? "true" : "false")}} },
-          "input": { "name": "features" },
+          "input": { "name": "features" },{{(examples ? $"\n  \"examples\": \"{ExampleIndex.FileName}\"," : string.Empty)}}
           "heads": [
             { "output": "congestion", "kind": "logits", "labels": "congestion.txt" },
             { "output": "lighting", "kind": "logits", "labels": "lighting.txt" },

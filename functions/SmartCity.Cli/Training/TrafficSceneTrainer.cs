@@ -41,12 +41,32 @@ internal static class TrafficSceneTrainer
         var congestion = SoftmaxRegression.Train(features, [.. frames.Select(f => f.Congestion)], LabelledFrame.CongestionLabels.Length, best.L2, sampleWeights: Weights(frames));
         var lighting = SoftmaxRegression.Train(features, [.. frames.Select(f => f.Lighting)], LabelledFrame.LightingLabels.Length, best.L2);
         var report = TrafficSceneModelWriter.TrainingReport(frames, results, best, details);
-        await TrafficSceneModelWriter.WriteAsync(settings.Output, best, congestion, lighting, report, cancellationToken);
+        var examples = settings.Examples.MaxPerLabel == 0 ? null : Examples(frames, settings.Data, features, regions.BackboneDimension, settings.Examples);
+        await TrafficSceneModelWriter.WriteAsync(settings.Output, best, congestion, lighting, report, examples, cancellationToken);
         var card = TrainingReportCards.FromReport("traffic-scene", report, engine.Repository.Get("resnet18-embedding", "1"), DateTimeOffset.UtcNow);
+        card.Examples = examples?.Card;
         await File.WriteAllBytesAsync(Path.Combine(settings.Output, ModelCard.FileName), [.. card.ToJson(), (byte)'\n'], cancellationToken);
         await console.Output.WriteLineAsync($"Wrote {settings.Output}");
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// The example index of a traffic-scene version: each frame's pooled embedding (the normalised
+    /// mean of its regions' normalised embeddings: the first <paramref name="dimension"/> values of the
+    /// head's features, as the model's <c>embedding</c> output), with its congestion and lighting labels.
+    /// </summary>
+    public static TrainingExamples Examples(IReadOnlyList<LabelledFrame> frames, string data, IReadOnlyList<float[]> features, int dimension, ExampleIndexSettings settings) =>
+        TrainingExamples.Create(
+            TrainingExamples.Choose([.. frames.Select(f => f.Congestion)], settings.MaxPerLabel),
+            [.. features.Select(f => f[..dimension])],
+            [.. frames.Select(f => Path.GetRelativePath(data, f.File).Replace('\\', '/'))],
+            null,
+            [new ExampleHead("congestion", LabelledFrame.CongestionLabels, [.. frames.Select(f => f.Congestion)]), new ExampleHead("lighting", LabelledFrame.LightingLabels, [.. frames.Select(f => f.Lighting)])],
+            settings,
+            ExamplesSource);
+
+    /// <summary>Where the bundled examples come from, with the frames' credit.</summary>
+    public const string ExamplesSource = "Frames of ../shared/data/traffic-cameras (labels.csv, unusable frames left out): contains information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0; ids are the frames' file names";
 
     /// <summary>Every layout and L2, leave-one-camera-out, and the per-camera details of each as Markdown.</summary>
     private static (List<LayoutResult> Results, string Details) CompareLayouts(List<LabelledFrame> frames, List<string> cameras, FrameRegionEmbeddings regions, Action done)

@@ -9,6 +9,7 @@ internal sealed class TrainingCommand : Command
     private readonly Option<string> _data;
     private readonly Option<string> _out;
     private readonly EngineOptions _engine = new();
+    private readonly ExampleIndexOptions _examples = new();
     private readonly PushOptions _push = new("--push", hostRequired: false);
 
     public TrainingCommand(string name, string model, string description, string defaultData, string defaultOut, CommandConsole console, Func<TrainingSettings, CommandConsole, CancellationToken, Task<int>> train)
@@ -19,10 +20,11 @@ internal sealed class TrainingCommand : Command
         Add(_data);
         Add(_out);
         _engine.AddTo(this);
+        _examples.AddTo(this);
         _push.AddTo(this);
         SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new TrainingSettings(parse.GetRequiredValue(_data), parse.GetRequiredValue(_out), _engine.Bind(parse), _push.Bind(parse));
+            var settings = new TrainingSettings(parse.GetRequiredValue(_data), parse.GetRequiredValue(_out), _engine.Bind(parse), _push.Bind(parse)) { Examples = _examples.Bind(parse) };
             var exit = await train(settings, console, cancellationToken);
             if (exit == ExitCodes.Success && settings.Push is { } push)
             {

@@ -37,6 +37,8 @@ internal sealed class WriteCardCommand : Command
         var model = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)))!;
         var repository = new ModelRepository(engine.ModelsPath ?? Path.Combine(AppContext.BaseDirectory, "models"));
         var card = TrainingReportCards.FromReport(model, await File.ReadAllTextAsync(report, cancellationToken), repository.Get("resnet18-embedding", "1"), trainedAt.ToUniversalTime());
+        // The example index is not described by TRAINING.md: its account (written by write-examples) is kept.
+        card.Examples = ModelCard.TryRead(folder)?.Examples;
         var target = Path.Combine(folder, ModelCard.FileName);
         await File.WriteAllBytesAsync(target, [.. card.ToJson(), (byte)'\n'], cancellationToken);
         await console.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {target}: {card.Primary?.Output} held-out accuracy {card.Primary?.HeldOut?.Accuracy:P2} on {card.Primary?.HeldOut?.Images} images"));

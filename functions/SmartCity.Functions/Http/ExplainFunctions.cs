@@ -7,7 +7,8 @@ namespace SmartCity.Functions.Http;
 
 /// <summary>
 /// <c>POST /api/models/{model}/explain</c>: the same bodies as predict; answers each image's
-/// prediction with an occlusion explanation (JSON, overlays as base64 PNG), or with
+/// prediction with an occlusion explanation (JSON, overlays as base64 PNG; <c>?examples=k</c> nearest
+/// training examples per head when the version has an example index), or with
 /// <c>Accept: image/png</c> the overlay PNG itself (one image; <c>?head=</c> picks the head).
 /// </summary>
 public sealed class ExplainFunctions(PredictHandler api)
@@ -29,7 +30,8 @@ public sealed class ExplainFunctions(PredictHandler api)
         }
 
         var (top, threshold) = PredictHandler.ReadQuery(request.Query);
-        var response = await api.ExplainAsync(request, target, top, threshold, request.HttpContext.RequestAborted);
+        var examples = PredictHandler.ReadExamples(request.Query);
+        var response = await api.ExplainAsync(request, target, top, threshold, examples, request.HttpContext.RequestAborted);
         return new JsonBodyResult<PredictResponse>(response, ApiJsonContext.Default.PredictResponse);
     }
 

@@ -12,7 +12,8 @@ namespace SmartCity.Functions.Http;
 /// </summary>
 public static class ImageExplanations
 {
-    public static async Task<Explanation[]> ExplainAsync(InferenceEngine engine, ModelVersion model, IReadOnlyList<RequestImage> images, int maxImages, int top, float threshold, CancellationToken cancellationToken)
+    /// <param name="examples">Nearest training examples per head (0 to <see cref="InferenceEngine.MaxNearestExamples"/>), for versions with an example index.</param>
+    public static async Task<Explanation[]> ExplainAsync(InferenceEngine engine, ModelVersion model, IReadOnlyList<RequestImage> images, int maxImages, int top, float threshold, int examples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(images);
@@ -26,7 +27,7 @@ public static class ImageExplanations
         {
             try
             {
-                explanations[i] = await engine.ExplainAsync(model, images[i].Data, null, top, threshold, cancellationToken);
+                explanations[i] = await engine.ExplainAsync(model, images[i].Data, null, top, threshold, examples, cancellationToken);
             }
             catch (ImageProblemException problem)
             {
@@ -55,6 +56,11 @@ public static class ImageExplanations
                 [.. Enumerable.Range(0, explanation.Rows).Select(r => m.Scores.AsSpan(r * explanation.Columns, explanation.Columns).ToArray())],
                 Convert.ToBase64String(m.Png),
                 m.PngWidth,
-                m.PngHeight))]);
+                m.PngHeight)
+            {
+                Examples = m.Examples is { } nearest
+                    ? [.. nearest.Select(e => new NearestExampleBody(e.Id, e.Label, MathF.Round(e.Similarity, 4), e.AgreesWithPrediction, e.Image))]
+                    : null,
+            })]);
     }
 }

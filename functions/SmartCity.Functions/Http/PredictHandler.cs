@@ -26,9 +26,10 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
     {
         var target = engine.Repository.Get(model, version);
         var (top, threshold) = ReadQuery(request.Query);
+        var examples = ReadExamples(request.Query);
         if (ReadExplain(request.Query))
         {
-            return await ExplainAsync(request, target, top, threshold, cancellationToken);
+            return await ExplainAsync(request, target, top, threshold, examples, cancellationToken);
         }
 
         var images = await ImageRequestReader.ReadAsync(request, options.Value, cancellationToken);
@@ -44,14 +45,15 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
 
     /// <summary>
     /// <c>POST /api/models/{model}/explain</c>, and predict with <c>?explain=true</c>: the prediction
-    /// of each image with its occlusion explanation (at most <c>Http:MaxExplainImages</c> images).
+    /// of each image with its occlusion explanation (at most <c>Http:MaxExplainImages</c> images) and,
+    /// when the version has an example index, the <paramref name="examples"/> nearest training examples per head.
     /// </summary>
-    public async Task<PredictResponse> ExplainAsync(HttpRequest request, ModelVersion target, int top, float threshold, CancellationToken cancellationToken)
+    public async Task<PredictResponse> ExplainAsync(HttpRequest request, ModelVersion target, int top, float threshold, int examples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(target);
         var images = await ImageRequestReader.ReadAsync(request, options.Value, cancellationToken);
-        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, top, threshold, cancellationToken);
+        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, top, threshold, examples, cancellationToken);
         var bodies = new ImagePredictionBody[explanations.Length];
         for (var i = 0; i < explanations.Length; i++)
         {
@@ -84,7 +86,7 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
             throw HttpApiException.TooManyImages(images.Count, 1, "Accept: image/png (one overlay)");
         }
 
-        var explanation = (await ImageExplanations.ExplainAsync(engine, target, images, 1, DefaultTop, 0f, cancellationToken))[0];
+        var explanation = (await ImageExplanations.ExplainAsync(engine, target, images, 1, DefaultTop, 0f, 0, cancellationToken))[0];
         var map = head is null ? explanation.Maps[0] : explanation.Maps.First(m => m.Head == head);
         return (map.Png, map);
     }
@@ -101,6 +103,23 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
         return text.Count == 1 && bool.TryParse(text[0], out var explain)
             ? explain
             : throw HttpApiException.InvalidQuery("explain", $"must be true or false; got '{text}'.");
+    }
+
+    /// <summary>
+    /// <c>examples</c>: how many nearest training examples an explanation gives per head, 0 (none) to
+    /// <see cref="InferenceEngine.MaxNearestExamples"/>, default <see cref="InferenceEngine.DefaultNearestExamples"/>.
+    /// </summary>
+    public static int ReadExamples(IQueryCollection query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!query.TryGetValue("examples", out var text))
+        {
+            return InferenceEngine.DefaultNearestExamples;
+        }
+
+        return text.Count == 1 && int.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out var examples) && examples <= InferenceEngine.MaxNearestExamples
+            ? examples
+            : throw HttpApiException.InvalidQuery("examples", $"must be a whole number from 0 to {InferenceEngine.MaxNearestExamples}; got '{text}'.");
     }
 
     /// <summary>Reads <c>top</c> (0 to 100, default 5) and <c>threshold</c> (0 to 1, default 0).</summary>

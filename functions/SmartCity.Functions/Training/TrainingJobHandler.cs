@@ -80,6 +80,11 @@ public sealed class TrainingJobHandler(TrainingJobStore jobs, TrainingStepSender
         {
             throw Invalid(string.Create(CultureInfo.InvariantCulture, $"'heldOutFraction' must be between 0.05 and 0.5; got {body.HeldOutFraction}."));
         }
+
+        if (new SmartCity.Training.ExampleIndexSettings(body.ExamplesPerLabel).Problem("examplesPerLabel") is { } examples)
+        {
+            throw Invalid(examples);
+        }
     }
 
     private static HttpApiException Invalid(string detail) => HttpApiException.BadRequest("invalid-training-request", detail);

@@ -22,6 +22,12 @@ public sealed class TrainingJobRequest
     /// <summary>For the model card: the licence of the data (and so of the head).</summary>
     public string? License { get; set; }
 
+    /// <summary>Most training images per label kept in the version's example index (embeddings and ids, no pixels), 0 (no index) to 1000.</summary>
+    public int ExamplesPerLabel { get; set; } = SmartCity.Training.ExampleIndexSettings.DefaultPerLabel;
+
+    /// <summary>For the model card: whether explanations may name the training images (their blob names; never pixels). Default false.</summary>
+    public bool ExampleImagesMayBeShown { get; set; }
+
     /// <summary>For the model card: limits the requester knows of.</summary>
     public List<string>? KnownLimits { get; set; }
 }

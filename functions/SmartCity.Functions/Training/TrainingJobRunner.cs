@@ -325,10 +325,34 @@ public sealed partial class TrainingJobRunner(
         var (promote, reason) = Decide(job, trained, baseline);
         var backbone = Served(job.Request.Backbone, job.BackboneVersion!, "backbone");
         var card = SoftmaxHeadCard.Create(Facts(job, classes, backbone, l2, train.Count, report));
-        var package = HeadPackage.Create(head, job.Labels, new BackboneReference { Model = backbone.Name, Version = backbone.Version }, card.IntendedUse!, card.License!, card);
+        var examples = await ExamplesAsync(job, features, classes, card.TrainingData?.Source ?? data.Container.Name, cancellationToken);
+        var package = HeadPackage.Create(head, job.Labels, new BackboneReference { Model = backbone.Name, Version = backbone.Version }, card.IntendedUse!, card.License!, card, examples);
         await jobs.WritePackageAsync(job.Model, job.Id, package.Files, cancellationToken);
         job.Result = new TrainingJobResult { Trained = trained, Compared = baseline, TrainedImages = train.Count, L2 = l2, Promote = promote, PromotionReason = reason };
         job.Step = TrainingJobStep.Publish;
+    }
+
+    /// <summary>
+    /// The example index of the new version: the images' backbone embeddings (as explanations compute
+    /// them), at most <c>examplesPerLabel</c> per label, ids = blob names; null when 0 were asked for.
+    /// </summary>
+    private async Task<TrainingExamples?> ExamplesAsync(TrainingJobDocument job, List<float[]> features, List<int> classes, string source, CancellationToken cancellationToken)
+    {
+        var settings = new ExampleIndexSettings(job.Request.ExamplesPerLabel, job.Request.ExampleImagesMayBeShown);
+        if (settings.MaxPerLabel == 0)
+        {
+            return null;
+        }
+
+        var images = await jobs.ReadImagesAsync(job.Model, job.Id, cancellationToken);
+        return TrainingExamples.Create(
+            TrainingExamples.Choose(classes, settings.MaxPerLabel),
+            features,
+            [.. images.Select(i => i.Blob)],
+            [.. images.Select(i => $"{data.Container.Name}/{i.Blob}")],
+            [new ExampleHead("logits", job.Labels, classes)],
+            settings,
+            source);
     }
 
     /// <summary>The compared version's figures on the held-out images, from the labels it predicted while they were embedded.</summary>

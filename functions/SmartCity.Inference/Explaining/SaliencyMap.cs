@@ -14,6 +14,12 @@ namespace SmartCity.Inference.Explaining;
 /// <param name="PngHeight">Height of <paramref name="Png"/>.</param>
 public sealed record SaliencyMap(string Head, string Label, float Probability, float[] Scores, byte[] Png, int PngWidth, int PngHeight)
 {
+    /// <summary>
+    /// The training examples nearest to the image by embedding, most similar first, with this head's
+    /// labels; null when the model version has no example index (or the head is not in it), or none were asked for.
+    /// </summary>
+    public IReadOnlyList<NearestExample>? Examples { get; init; }
+
     /// <summary>Cell indexes, the most important (largest drop) first.</summary>
     public int[] Ranking() => [.. Enumerable.Range(0, Scores.Length).OrderByDescending(i => Scores[i]).ThenBy(i => i)];
 }

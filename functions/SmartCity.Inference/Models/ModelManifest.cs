@@ -50,6 +50,12 @@ public sealed class ModelManifest
     /// <summary>For <c>task: object-detection</c>: the outputs holding boxes, scores and classes, and how to read them.</summary>
     public DetectionSpec? Detection { get; set; }
 
+    /// <summary>
+    /// The example index (<see cref="ExampleIndex"/>, e.g. <c>examples.bin</c>), relative to the version
+    /// folder: embeddings of training images with their labels, for example-based explanations. Optional.
+    /// </summary>
+    public string? Examples { get; set; }
+
     /// <summary>For a head: run the backbone on several regions of each image and give the head all their features.</summary>
     public TilesSpec? Tiles { get; set; }
 }

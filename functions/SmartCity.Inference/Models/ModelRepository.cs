@@ -443,7 +443,58 @@ public sealed class ModelRepository
             regions.Add(new System.Drawing.RectangleF(0, 0, 1, 1));
         }
 
-        return new ModelVersion(name, version, directory, manifest, onnxPath, resolvedHeads, regions, backbone);
+        var examples = manifest.Examples is { } examplesName ? ReadExamples(examplesName, directory, backbone, resolvedHeads, Fail) : null;
+        return new ModelVersion(name, version, directory, manifest, onnxPath, resolvedHeads, regions, backbone, examples);
+    }
+
+    /// <summary>
+    /// The example index the manifest names, read and checked against the model's heads (every head
+    /// of the index must be a classification head of the model, with the same labels). Its dimension
+    /// is checked when the sessions load, where the embedding size is known.
+    /// </summary>
+    private static ExampleIndex ReadExamples(string file, string directory, ModelVersion? backbone, IReadOnlyList<HeadSpec> heads, Func<string, string, ModelManifestException> fail)
+    {
+        if (backbone is null)
+        {
+            throw fail("examples", "is only supported on a head over a backbone (the embedding of an image comes from the backbone pass).");
+        }
+
+        if (System.IO.Path.IsPathRooted(file) || file.Contains("..", StringComparison.Ordinal))
+        {
+            throw fail("examples", "must be a file name inside the version folder.");
+        }
+
+        var path = System.IO.Path.Combine(directory, file);
+        if (!File.Exists(path))
+        {
+            throw fail("examples", $"names '{file}', which does not exist.");
+        }
+
+        ExampleIndex index;
+        try
+        {
+            index = ExampleIndex.Read(File.ReadAllBytes(path));
+        }
+        catch (FormatException ex)
+        {
+            throw fail("examples", $"names '{file}', which is not a valid example index: it {ex.Message}");
+        }
+
+        foreach (var head in index.Heads)
+        {
+            var spec = heads.FirstOrDefault(h => h.Kind != OutputKind.Embedding && h.Name == head.Output);
+            if (spec is null)
+            {
+                throw fail("examples", $"names '{file}', whose head '{head.Output}' is not a classification head of the model ({string.Join(", ", heads.Where(h => h.Kind != OutputKind.Embedding).Select(h => h.Name))}).");
+            }
+
+            if (spec.Labels.Count > 0 && !spec.Labels.SequenceEqual(head.Labels, StringComparer.Ordinal))
+            {
+                throw fail("examples", $"names '{file}', whose labels of head '{head.Output}' ({string.Join(", ", head.Labels)}) are not the model's ({string.Join(", ", spec.Labels)}).");
+            }
+        }
+
+        return index;
     }
 
     /// <summary>The <c>detection</c> section of an object detector, and what a detector cannot combine with.</summary>

@@ -5,8 +5,9 @@ namespace SmartCity.Inference.Models;
 /// <summary>One validated model version from the repository.</summary>
 public sealed class ModelVersion
 {
-    internal ModelVersion(string name, string version, string directory, ModelManifest manifest, string onnxPath, IReadOnlyList<HeadSpec> heads, IReadOnlyList<RectangleF> regions, ModelVersion? backbone)
+    internal ModelVersion(string name, string version, string directory, ModelManifest manifest, string onnxPath, IReadOnlyList<HeadSpec> heads, IReadOnlyList<RectangleF> regions, ModelVersion? backbone, ExampleIndex? examples = null)
     {
+        Examples = examples;
         Heads = heads;
         Regions = regions;
         var labels = heads[0].Labels;
@@ -49,6 +50,12 @@ public sealed class ModelVersion
 
     /// <summary>How images are turned into the tensor the first stage reads.</summary>
     public InputSpec ImageInput => Backbone?.ImageInput ?? Manifest.Input!;
+
+    /// <summary>The example index of this version (nearest training examples for explanations), or null when it has none.</summary>
+    public ExampleIndex? Examples { get; }
+
+    /// <summary>The path of <see cref="Examples"/>' file, or null.</summary>
+    public string? ExamplesPath => Manifest.Examples is { } file ? System.IO.Path.Combine(Directory, file) : null;
 
     public string Id => $"{Name}/{Version}";
 

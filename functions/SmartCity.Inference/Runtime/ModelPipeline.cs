@@ -22,6 +22,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
     private readonly RunOptions _runOptions = new();
     private readonly string[] _outputNames;
     private readonly DetectionSpec? _detection;
+    private readonly int _embeddingHead;
     private string[]? _zipMapLabels;
 
     public ModelPipeline(ModelVersion model, OnnxModel first, OnnxModel? head, InferenceOptions options)
@@ -66,6 +67,14 @@ internal sealed class ModelPipeline : IAsyncDisposable
         }
 
         OutputName = _outputNames[0];
+        _embeddingHead = model.Heads.ToList().FindIndex(h => h.Kind == OutputKind.Embedding);
+        ExampleDimension = ExampleEmbeddingLength(last, first);
+        if (model.Examples is { } examples && examples.Dimension != ExampleDimension)
+        {
+            throw new ModelLoadException(model.Id, model.ExamplesPath ?? ModelRepository.ManifestFileName,
+                $"the example index holds embeddings of {examples.Dimension} values, but the model's example embedding ({(_embeddingHead >= 0 ? $"its output '{_outputNames[_embeddingHead]}'" : $"the backbone's output '{first.OutputName}'")}) has {ExampleDimension}.");
+        }
+
         Batcher = new DynamicBatcher<TensorRequest, TensorResponse>(
             model.Id, Execute, MaxBatchSize, maxQueueDelay, options.MaxQueueLength);
     }
@@ -98,6 +107,50 @@ internal sealed class ModelPipeline : IAsyncDisposable
     public IReadOnlyList<string> HeadLabels(int head) => head == 0 ? Labels : Model.Heads[head].Labels;
 
     public DynamicBatcher<TensorRequest, TensorResponse> Batcher { get; }
+
+    /// <summary>
+    /// Values of the embedding an image is compared with training examples by: the model's own
+    /// <c>embedding</c> output when it has one, else the backbone's output (for a tiled model, the
+    /// normalised mean of its regions' normalised outputs).
+    /// </summary>
+    public int ExampleDimension { get; }
+
+    /// <summary>Whether an item's example embedding needs the backbone's output kept (<see cref="TensorRequest.KeepFeatures"/>): not when the model outputs an embedding itself.</summary>
+    public bool ExampleEmbeddingNeedsFeatures => _embeddingHead < 0;
+
+    /// <summary>The example embedding of an answered item (L2-normalised), or null when it was not asked for.</summary>
+    public float[]? ExampleEmbedding(TensorResponse response) => _embeddingHead >= 0 ? response.Heads[_embeddingHead] : response.Features;
+
+    private int ExampleEmbeddingLength(OnnxModel last, OnnxModel first)
+    {
+        if (_embeddingHead >= 0 && last.Session.OutputMetadata.TryGetValue(_outputNames[_embeddingHead], out var output))
+        {
+            var dimensions = output.Dimensions.Skip(1).ToArray();
+            if (dimensions.Length > 0 && dimensions.All(d => d > 0))
+            {
+                return dimensions.Aggregate(1, (a, d) => a * d);
+            }
+        }
+
+        return (int)first.OutputItemLength;
+    }
+
+    /// <summary>An item's backbone output (one row per region) as one L2-normalised embedding: the normalised mean of the normalised regions.</summary>
+    private static float[] PoolFeatures(ReadOnlySpan<float> features, int regions)
+    {
+        var width = features.Length / regions;
+        var pooled = new float[width];
+        var region = new float[width];
+        for (var r = 0; r < regions; r++)
+        {
+            features.Slice(r * width, width).CopyTo(region);
+            Postprocessing.L2Normalize(region);
+            System.Numerics.Tensors.TensorPrimitives.Add(pooled, region, pooled);
+        }
+
+        Postprocessing.L2Normalize(pooled);
+        return pooled;
+    }
 
     /// <summary>One batch, measured (<see cref="InferenceMetrics.RecordBatch"/>): its size and ONNX Runtime's time, whatever the outcome.</summary>
     private TensorResponse[] Execute(IReadOnlyList<TensorRequest> batch)
@@ -132,6 +185,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
         }
 
         float[][][] heads;
+        float[]?[]? kept = null;
         if (_head is null)
         {
             heads = ReadOutputs(firstOutputs, count);
@@ -141,6 +195,18 @@ internal sealed class ModelPipeline : IAsyncDisposable
             var features = firstOutputs[0].GetTensorDataAsSpan<float>();
             var featureLength = (int)_head.InputItemLength;
             features.CopyTo(_featureBuffer);
+            if (_embeddingHead < 0)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (batch[i].KeepFeatures)
+                    {
+                        kept ??= new float[count][];
+                        kept[i] = PoolFeatures(features.Slice(i * featureLength, featureLength), Regions);
+                    }
+                }
+            }
+
             long[] headShape = _head.InputShape.Length == 3 ? [count, Regions, featureLength / Regions] : [count, featureLength];
             using var headInput = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _featureBuffer.AsMemory(0, count * featureLength), headShape);
             using var headOutputs = _head.Session.Run(_runOptions, [_head.InputName], [headInput], _outputNames);
@@ -158,7 +224,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
                 Postprocessing.Apply(Model.Heads[h].Kind, item[h]);
             }
 
-            responses[i] = new TensorResponse(item, count, started - batch[i].SubmittedAt, finished - started);
+            responses[i] = new TensorResponse(item, count, started - batch[i].SubmittedAt, finished - started, Features: kept?[i]);
         }
 
         return responses;

@@ -5,7 +5,8 @@ namespace SmartCity.Inference.Runtime;
 /// embedding). For an object detector, the one head holds the candidate boxes, six values each
 /// (left, top, width, height as fractions, score, class index), and <see cref="Raw"/> the outputs as returned.
 /// </summary>
-internal readonly record struct TensorResponse(float[][] Heads, int BatchSize, long QueueTicks, long RunTicks, IReadOnlyList<RawTensor>? Raw = null)
+/// <param name="Features">When the request asked to keep them, the item's example embedding from the backbone's output (L2-normalised); else null.</param>
+internal readonly record struct TensorResponse(float[][] Heads, int BatchSize, long QueueTicks, long RunTicks, IReadOnlyList<RawTensor>? Raw = null, float[]? Features = null)
 {
     /// <summary>The primary head's values.</summary>
     public float[] Values => Heads[0];

@@ -25,6 +25,9 @@ public sealed class ModelCard
 
     public TrainingSettingsCard? Training { get; set; }
 
+    /// <summary>The version's example index (nearest training examples for explanations), or null when it has none.</summary>
+    public ExamplesCard? Examples { get; set; }
+
     /// <summary>Where the model is known to do badly or must not be used.</summary>
     public List<string> KnownLimits { get; set; } = [];
 

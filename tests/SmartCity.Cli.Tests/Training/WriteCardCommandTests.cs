@@ -3,6 +3,8 @@ namespace SmartCity.Cli.Tests.Training;
 /// <summary>
 /// The bundled heads' cards are what <c>write-card</c> makes of their TRAINING.md: regenerating
 /// them gives the committed files byte for byte, so a card cannot drift from its training report.
+/// The card's <c>examples</c> section is write-examples' (TRAINING.md does not describe the index):
+/// write-card keeps it from the card already in the folder.
 /// </summary>
 public sealed class WriteCardCommandTests : IDisposable
 {
@@ -17,6 +19,10 @@ public sealed class WriteCardCommandTests : IDisposable
     {
         var folder = Directory.CreateDirectory(Path.Combine(_scratch.Folder, model, "1")).FullName;
         File.Copy(Path.Combine(TestPaths.RepositoryRoot, "models", model, "1", "TRAINING.md"), Path.Combine(folder, "TRAINING.md"));
+        // A card holding nothing but the examples section: everything else must come from TRAINING.md.
+        var committed = SmartCity.Training.Cards.ModelCard.FromJson(File.ReadAllBytes(Path.Combine(TestPaths.RepositoryRoot, "models", model, "1", "card.json")));
+        Assert.NotNull(committed.Examples);
+        File.WriteAllBytes(Path.Combine(folder, "card.json"), new SmartCity.Training.Cards.ModelCard { Examples = committed.Examples }.ToJson());
 
         var result = await SmartCityRunner.RunAsync("write-card", folder, "--trained-at", trainedAt, "--models", TestPaths.Models);
 

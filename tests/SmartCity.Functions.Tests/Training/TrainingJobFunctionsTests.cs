@@ -158,6 +158,16 @@ public sealed class TrainingJobFunctionsTests(AzuriteFixture azurite, ITestOutpu
         Assert.Equal(accuracy, parameters.GetProperty("held_out_accuracy").GetDouble());
         Assert.Equal(["1"], await account.PublishedVersionsAsync(model));
 
+        // Its example index: published with the version (embeddings and blob names, capped per label), served by the second instance too.
+        var indexed = images.Values.Sum(v => Math.Min(v.Count, SmartCity.Training.ExampleIndexSettings.DefaultPerLabel));
+        Assert.Equal(indexed, card.GetProperty("examples").GetProperty("count").GetInt32());
+        Assert.False(card.GetProperty("examples").GetProperty("imagesMayBeShown").GetBoolean());
+        var index = second.Engine.Repository.Get(model, "1").Examples;
+        Assert.NotNull(index);
+        Assert.Equal(indexed, index.Count);
+        Assert.All(index.Metadata.Examples, e => Assert.StartsWith(Prefix, e.Id, StringComparison.Ordinal));
+        Assert.All(index.Metadata.Examples, e => Assert.Null(e.Image));
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Data: {(TrainingImages.SharedVehicles ? "shared vehicle crops" : "committed samples")}, {images.Count} labels, {total} images, {pump.Invocations} messages."));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Training job: {trainingTime.TotalSeconds:0.0} s, {total / trainingTime.TotalSeconds:0.0} images/s end to end; held-out accuracy {accuracy:P2} (macro-F1 {result.GetProperty("trained").GetProperty("macroF1").GetDouble():0.000}, {result.GetProperty("trained").GetProperty("images").GetInt32()} images), L2 {result.GetProperty("l2").GetDouble()}."));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Second instance (refresh {RefreshInterval.TotalSeconds} s) served the new version {pickedUp.TotalSeconds:0.00} s after the job finished."));

@@ -30,9 +30,14 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
     /// Ours: <c>POST /api/v2/models/{model}/explain</c> takes an infer request with an
     /// <see cref="ImageBytesExtension"/> input and answers the primary output plus, per
     /// classification head, <c>{head}_saliency</c> (FP32 [N, rows, columns]) and
-    /// <c>{head}_saliency_png</c> (BYTES [N], base64 PNG overlays).
+    /// <c>{head}_saliency_png</c> (BYTES [N], base64 PNG overlays); for a version with an example
+    /// index, also <c>{head}_examples</c> (BYTES [N, k], <c>"&lt;similarity&gt;:&lt;label&gt;:&lt;id&gt;"</c>,
+    /// most similar first), k from the request parameter <see cref="ExamplesParameter"/>.
     /// </summary>
     public const string ExplainExtension = "explain";
+
+    /// <summary>The explain request's parameter: nearest training examples per head, 0 to 20, default 5.</summary>
+    public const string ExamplesParameter = "examples";
 
     /// <summary>The platform name of an ONNX Runtime model, as the spec's "Platforms" list spells it.</summary>
     public const string Platform = "onnx_onnxv1";
@@ -129,8 +134,9 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             throw Invalid($"Explain takes a {Bytes} input of base64-encoded images (extension '{ImageBytesExtension}'), shape [N]; got datatype '{input.Datatype}'.");
         }
 
+        var examples = ReadExamplesCount(inference);
         var images = ReadImages(input, shape);
-        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, 0, 0f, cancellationToken);
+        var explanations = await ImageExplanations.ExplainAsync(engine, target, images, options.Value.MaxExplainImages, 0, 0f, examples, cancellationToken);
         var outputs = new List<ResponseOutput> { Tensor(signature.OutputName, [.. explanations.Select(e => e.Prediction.Scores)]) };
         var first = explanations[0];
         for (var m = 0; m < first.Maps.Count; m++)
@@ -138,6 +144,11 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             var head = first.Maps[m].Head;
             outputs.Add(new ResponseOutput($"{head}_saliency", Fp32, [explanations.Length, first.Rows, first.Columns], explanations.SelectMany(e => e.Maps[m].Scores).ToArray()));
             outputs.Add(new ResponseOutput($"{head}_saliency_png", Bytes, [explanations.Length], explanations.Select(e => Convert.ToBase64String(e.Maps[m].Png)).ToArray()));
+            if (first.Maps[m].Examples is { } nearest)
+            {
+                outputs.Add(new ResponseOutput($"{head}_examples", Bytes, [explanations.Length, nearest.Count], explanations.SelectMany(e => e.Maps[m].Examples!.Select(x =>
+                    $"{MathF.Round(x.Similarity, 4).ToString(CultureInfo.InvariantCulture)}:{x.Label}:{x.Id}")).ToArray()));
+            }
         }
 
         return new InferenceAnswer(new InferenceResponse(target.Name, target.Version, inference.Id, outputs), isBinary);
@@ -366,6 +377,19 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= 1
             ? count
             : throw Invalid($"Output '{output.Name}': parameter 'classification' must be a whole number of at least 1.");
+    }
+
+    /// <summary>The explain request's <see cref="ExamplesParameter"/>: 0 to <see cref="InferenceEngine.MaxNearestExamples"/>, default <see cref="InferenceEngine.DefaultNearestExamples"/>.</summary>
+    private static int ReadExamplesCount(InferenceRequest inference)
+    {
+        if (inference.Parameters is null || !inference.Parameters.TryGetValue(ExamplesParameter, out var value))
+        {
+            return InferenceEngine.DefaultNearestExamples;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count is >= 0 and <= InferenceEngine.MaxNearestExamples
+            ? count
+            : throw Invalid($"Parameter '{ExamplesParameter}' must be a whole number from 0 to {InferenceEngine.MaxNearestExamples}; got {value.GetRawText()}.");
     }
 
     private static ResponseOutput Tensor(string name, float[][] rows)
