@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using SmartCity.Cli.Classify;
 using SmartCity.Cli.Explain;
 using SmartCity.Cli.Push;
+using SmartCity.Cli.Quantize;
 using SmartCity.Cli.Replay;
 using SmartCity.Cli.Training;
 using SmartCity.Inference;
@@ -32,6 +33,7 @@ internal static class SmartCityCommandLine
         TrainingCommand.VehicleType(console),
         TrainingCommand.TrafficScene(console),
         new EvaluateStaleCommand(console),
+        new QuantizeCommand(console),
         new WriteCardCommand(console),
         new PushCommand(console),
     };
