@@ -18,7 +18,7 @@ namespace SmartCity.Cli;
 internal static class SmartCityCommandLine
 {
     private const string Description = """
-        Classify images offline with the bundled models, train model heads, and replay camera uploads into a local function app.
+        Classify images offline with the bundled models, train model heads, quantize a backbone to 8 bits, and replay camera uploads into a local function app.
 
         Exit codes: 0 success, 1 usage error, 2 some images could not be classified (replay: some notifications failed).
         """;
