@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using SmartCity.Cli.Classify;
 using SmartCity.Cli.Explain;
 using SmartCity.Cli.Push;
+using SmartCity.Cli.Quantize;
 using SmartCity.Cli.Replay;
 using SmartCity.Cli.Training;
 using SmartCity.Inference;
@@ -17,7 +18,7 @@ namespace SmartCity.Cli;
 internal static class SmartCityCommandLine
 {
     private const string Description = """
-        Classify images offline with the bundled models, train model heads, and replay camera uploads into a local function app.
+        Classify images offline with the bundled models, train model heads, quantize a backbone to 8 bits, and replay camera uploads into a local function app.
 
         Exit codes: 0 success, 1 usage error, 2 some images could not be classified (replay: some notifications failed).
         """;
@@ -32,6 +33,7 @@ internal static class SmartCityCommandLine
         TrainingCommand.VehicleType(console),
         TrainingCommand.TrafficScene(console),
         new EvaluateStaleCommand(console),
+        new QuantizeCommand(console),
         new WriteCardCommand(console),
         new WriteExamplesCommand(console),
         new PushCommand(console),

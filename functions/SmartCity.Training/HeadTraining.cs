@@ -7,11 +7,12 @@ public static class HeadTraining
 {
     /// <summary>L2-normalised ResNet-18 embeddings of <paramref name="files"/>, in order, computed in batches.</summary>
     /// <param name="imageDone">Called once per embedded image (from any thread), e.g. to move a progress bar.</param>
-    public static async Task<float[][]> EmbedAsync(InferenceEngine engine, IReadOnlyList<string> files, string backbone = "resnet18-embedding", Action? imageDone = null, CancellationToken cancellationToken = default)
+    /// <param name="backboneVersion">The backbone's version; null for its default.</param>
+    public static async Task<float[][]> EmbedAsync(InferenceEngine engine, IReadOnlyList<string> files, string backbone = "resnet18-embedding", string? backboneVersion = null, Action? imageDone = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
-        var model = engine.Repository.Get(backbone);
+        var model = engine.Repository.Get(backbone, backboneVersion);
         var result = new float[files.Count][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (i, ct) =>

@@ -32,7 +32,9 @@ public sealed class BenchmarkCommandTests : IDisposable
             Assert.Contains("## " + scenario.Title, report, StringComparison.Ordinal);
         }
 
-        foreach (var chart in new[] { ChartWriter.LatencyBreakdown, ChartWriter.ThroughputBatch, ChartWriter.ThroughputConcurrency, ChartWriter.ColdStart })
+        // Scenario 12 compares the committed 8-bit backbone with the float one and states the verdict of issue 18's rule.
+        Assert.Contains("Rule (issue 18): ", printed, StringComparison.Ordinal);
+        foreach (var chart in new[] { ChartWriter.LatencyBreakdown, ChartWriter.ThroughputBatch, ChartWriter.ThroughputConcurrency, ChartWriter.ColdStart, ChartWriter.Quantized })
         {
             var bytes = await File.ReadAllBytesAsync(Path.Combine(_out, chart));
             Assert.True(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G']), $"{chart} is not a PNG");

@@ -23,6 +23,7 @@ public static class BenchmarkCommand
         new SoakScenario(),
         new ExplanationCostScenario(),
         new FootprintScenario(),
+        new QuantizedBackboneScenario(),
     ];
 
     /// <summary>The scenario's number, the title's prefix ("4" of "4. HTTP ..."), which <c>--only</c> also accepts.</summary>

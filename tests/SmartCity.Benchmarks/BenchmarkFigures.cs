@@ -19,6 +19,9 @@ public sealed class BenchmarkFigures
 
     public List<FootprintFigure> Footprints { get; } = [];
 
+    /// <summary>Scenario 12: each measure of the 8-bit backbone as a ratio to the float one.</summary>
+    public List<QuantizedFigure> QuantizedBackbone { get; } = [];
+
     /// <summary>Engine single prediction p50 (ms), by model.</summary>
     public Dictionary<string, double> EngineP50 { get; } = [];
 

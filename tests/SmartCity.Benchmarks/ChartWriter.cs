@@ -10,6 +10,7 @@ public static class ChartWriter
     public const string ThroughputConcurrency = "throughput-concurrency.png";
     public const string ColdStart = "cold-start.png";
     public const string Footprint = "footprint.png";
+    public const string Quantized = "quantized.png";
 
     private static readonly string[] SegmentOrder = ["decode", "resize+fill", "queue", "inference", "postprocess", "other", "HTTP"];
 
@@ -57,6 +58,12 @@ public static class ChartWriter
             written.Add(Footprint);
         }
 
+        if (figures.QuantizedBackbone.Count > 0)
+        {
+            WriteQuantized(figures, Path.Combine(folder, Quantized));
+            written.Add(Quantized);
+        }
+
         return written;
     }
 
@@ -80,6 +87,32 @@ public static class ChartWriter
         plot.Title("Peak resident memory of a fresh process (median MB)");
         plot.XLabel("MB (Process.PeakWorkingSet64)");
         plot.SavePng(path, 1000, 160 + (40 * runs.Count));
+    }
+
+    /// <summary>Scenario 12: each measure of the 8-bit backbone as a ratio to float, with the line at 1 (the float model).</summary>
+    private static void WriteQuantized(BenchmarkFigures figures, string path)
+    {
+        var plot = new Plot();
+        var runs = figures.QuantizedBackbone;
+        var bars = runs.Select((r, i) => new Bar
+        {
+            Position = runs.Count - 1 - i,
+            Value = r.Ratio,
+            FillColor = Palette(r.Ratio <= 1 == !r.Measure.Contains("images/s", StringComparison.Ordinal) ? 2 : 3),
+            Size = 0.7,
+            Label = ReportFormat.F(r.Ratio, 2) + "×",
+        }).ToList();
+        var plottable = plot.Add.Bars(bars);
+        plottable.Horizontal = true;
+        plottable.ValueLabelStyle.FontSize = 11;
+        var one = plot.Add.VerticalLine(1);
+        one.LineColor = Colors.Black;
+        one.LinePattern = LinePattern.Dashed;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. Enumerable.Range(0, runs.Count).Select(i => (double)(runs.Count - 1 - i))], [.. runs.Select(r => r.Measure.Split(" (", 2)[0])]);
+        plot.Axes.SetLimitsX(0, Math.Max(1.2, runs.Max(r => r.Ratio) * 1.2));
+        plot.Title("8-bit ResNet-18 / float, same run (green: better, red: worse)");
+        plot.XLabel("ratio to the float backbone");
+        plot.SavePng(path, 1100, 160 + (40 * runs.Count));
     }
 
     private static bool _fontChosen;

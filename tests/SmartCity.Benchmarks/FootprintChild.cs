@@ -73,7 +73,7 @@ public static class FootprintChild
         {
             "raw" => new RawServer(options),
             "host" => new HostServer(options),
-            _ => new EngineServer(options),
+            _ => new EngineServer(options, Value("--model") ?? BenchmarkContext.VehicleType, Value("--version")),
         };
         var loadMs = (DateTime.UtcNow - startedAt).TotalMilliseconds;
         await server.WarmUpAsync();
@@ -128,10 +128,10 @@ public static class FootprintChild
         private readonly InferenceEngine _engine;
         private readonly ModelVersion _model;
 
-        public EngineServer(InferenceOptions options)
+        public EngineServer(InferenceOptions options, string model, string? version)
         {
             _engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options);
-            _model = _engine.Repository.Get(BenchmarkContext.VehicleType);
+            _model = _engine.Repository.Get(model, version);
         }
 
         public Task WarmUpAsync() => _engine.WarmUpAsync(_model);

@@ -1,5 +1,6 @@
 using System.Drawing;
 using SmartCity.Inference.Imaging;
+using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
 
 namespace SmartCity.Cli.Training;
@@ -27,14 +28,14 @@ internal sealed class FrameRegionEmbeddings
     /// <summary>Values of one region's embedding (the backbone's).</summary>
     public int BackboneDimension => _full[0][0].Length;
 
-    public static async Task<FrameRegionEmbeddings> EmbedAsync(InferenceEngine engine, IReadOnlyList<LabelledFrame> frames, CommandConsole console, CancellationToken cancellationToken)
+    public static async Task<FrameRegionEmbeddings> EmbedAsync(InferenceEngine engine, ModelVersion backbone, IReadOnlyList<LabelledFrame> frames, CommandConsole console, CancellationToken cancellationToken)
     {
-        var format = new TensorFormat(engine.Repository.Get("resnet18-embedding").ImageInput);
+        var format = new TensorFormat(backbone.ImageInput);
         return await WorkProgress.RunAsync(console, "Embedding regions", frames.Count * 3, async frameDone =>
         {
-            var full = await EmbedAsync(engine, format, frames, [new RectangleF(0, 0, 1, 1)], frameDone, cancellationToken);
-            var grid2 = await EmbedAsync(engine, format, frames, Grid(2, 2), frameDone, cancellationToken);
-            var grid3 = await EmbedAsync(engine, format, frames, Grid(3, 3), frameDone, cancellationToken);
+            var full = await EmbedAsync(engine, backbone, format, frames, [new RectangleF(0, 0, 1, 1)], frameDone, cancellationToken);
+            var grid2 = await EmbedAsync(engine, backbone, format, frames, Grid(2, 2), frameDone, cancellationToken);
+            var grid3 = await EmbedAsync(engine, backbone, format, frames, Grid(3, 3), frameDone, cancellationToken);
             return new FrameRegionEmbeddings(full, grid2, grid3);
         });
     }
@@ -92,9 +93,8 @@ internal sealed class FrameRegionEmbeddings
     ];
 
     /// <summary>Backbone embeddings of each region of each frame: [frame][region][512], one backbone batch per frame.</summary>
-    private static async Task<float[][][]> EmbedAsync(InferenceEngine engine, TensorFormat format, IReadOnlyList<LabelledFrame> frames, RectangleF[] regions, Action frameDone, CancellationToken cancellationToken)
+    private static async Task<float[][][]> EmbedAsync(InferenceEngine engine, ModelVersion backbone, TensorFormat format, IReadOnlyList<LabelledFrame> frames, RectangleF[] regions, Action frameDone, CancellationToken cancellationToken)
     {
-        var backbone = engine.Repository.Get("resnet18-embedding");
         var result = new float[frames.Count][][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, frames.Count), parallel, async (i, ct) =>

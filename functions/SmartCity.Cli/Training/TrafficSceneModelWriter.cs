@@ -11,13 +11,13 @@ namespace SmartCity.Cli.Training;
 /// </summary>
 internal static class TrafficSceneModelWriter
 {
-    public static async Task WriteAsync(string output, LayoutResult best, SoftmaxRegression congestion, SoftmaxRegression lighting, string trainingReport, TrainingExamples? examples, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string output, LayoutResult best, SoftmaxRegression congestion, SoftmaxRegression lighting, string trainingReport, string backboneVersion, TrainingExamples? examples, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(output);
         await File.WriteAllBytesAsync(Path.Combine(output, "head.onnx"), HeadOnnx(best.Layout.RegionCount, best.Layout.Pooling, congestion, lighting), cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(output, "congestion.txt"), LabelledFrame.CongestionLabels, cancellationToken);
         await File.WriteAllLinesAsync(Path.Combine(output, "lighting.txt"), LabelledFrame.LightingLabels, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(output, "model.json"), Manifest(best.Layout, examples is not null), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(output, "model.json"), Manifest(best.Layout, backboneVersion, examples is not null), cancellationToken);
         if (examples is not null)
         {
             await File.WriteAllBytesAsync(Path.Combine(output, ExampleIndex.FileName), examples.Index.ToBytes(), cancellationToken);
@@ -61,13 +61,13 @@ internal static class TrafficSceneModelWriter
             .AddNode("Gemm", [input, $"{output}_weight", $"{output}_bias"], [output]);
     }
 
-    private static string Manifest(RegionLayout layout, bool examples) => $$"""
+    private static string Manifest(RegionLayout layout, string backboneVersion, bool examples) => $$"""
         {
           "task": "image-classification",
           "description": "Traffic scene of a full camera frame: congestion (free, moderate, heavy) of the most congested carriageway, and lighting (day, twilight, night). Two logistic-regression heads over the pooled resnet18-embedding features of {{layout.Name}}; the pooled embedding is also returned for frozen-feed detection.",
           "license": "Head weights: trained by this project (train-traffic-scene) on frames that contain information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0. Backbone: see resnet18-embedding.",
           "file": "head.onnx",
-          "backbone": { "model": "resnet18-embedding", "version": "1" },
+          "backbone": { "model": "resnet18-embedding", "version": "{{backboneVersion}}" },
           "tiles": { "grid": [{{layout.Columns}}, {{layout.Rows}}], "includeFull": {{(layout.IncludeFull ? "true" : "false")}} },
           "input": { "name": "features" },{{(examples ? $"\n  \"examples\": \"{ExampleIndex.FileName}\"," : string.Empty)}}
           "heads": [
@@ -79,12 +79,12 @@ internal static class TrafficSceneModelWriter
 
         """;
 
-    public static string TrainingReport(List<LabelledFrame> frames, List<LayoutResult> results, LayoutResult best, string details)
+    public static string TrainingReport(List<LabelledFrame> frames, List<LayoutResult> results, LayoutResult best, string details, string backboneVersion, string version)
     {
         var text = new StringBuilder();
-        text.AppendLine("# traffic-scene, version 1: how it was trained");
+        text.AppendLine(CultureInfo.InvariantCulture, $"# traffic-scene, version {version}: how it was trained");
         text.AppendLine();
-        text.AppendLine("Reproduce from the repository root: `dotnet run -c Release --project functions/SmartCity.Cli -- train-traffic-scene --data ../shared/data/traffic-cameras --out models/traffic-scene/1`.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Reproduce from the repository root: `dotnet run -c Release --project functions/SmartCity.Cli -- train-traffic-scene --data ../shared/data/traffic-cameras --backbone-version {backboneVersion} --out models/traffic-scene/{version}`.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- Data: {frames.Count} frames of `labels.csv` (frames labelled `unusable`, frozen repeats, are left out), 1920×1080, cameras {string.Join(", ", frames.Select(f => f.Camera).Distinct())}.");
         text.AppendLine(CultureInfo.InvariantCulture, $"- `unsure` congestion labels are kept with weight {TrafficSceneTrainer.UnsureWeight}: most `moderate` frames are unsure (a still frame cannot show movement), so dropping them would leave the moderate class almost empty; halving their weight lets sure labels dominate where they disagree.");

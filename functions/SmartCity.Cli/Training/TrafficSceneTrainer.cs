@@ -26,8 +26,10 @@ internal static class TrafficSceneTrainer
         await console.Output.WriteLineAsync($"{frames.Count} usable frames of {rows} ({rows - frames.Count} unusable left out) from cameras {string.Join(", ", cameras)}; unsure congestion labels weigh {UnsureWeight}.");
 
         await using var engine = settings.Engine.CreateEngine();
+        var backbone = settings.ResolveBackbone(engine);
+        await console.Output.WriteLineAsync($"Backbone: {backbone.Id}");
         var embedStarted = Stopwatch.GetTimestamp();
-        var regions = await FrameRegionEmbeddings.EmbedAsync(engine, frames, console, cancellationToken);
+        var regions = await FrameRegionEmbeddings.EmbedAsync(engine, backbone, frames, console, cancellationToken);
         await console.Output.WriteLineAsync(Format($"Embedded {FrameRegionEmbeddings.RegionsPerFrame} regions per frame in {Stopwatch.GetElapsedTime(embedStarted).TotalSeconds:0} s"));
 
         var (results, details) = await WorkProgress.RunAsync(console, "Comparing layouts", RegionLayout.Candidates.Count * L2Choices.Length,
@@ -40,10 +42,10 @@ internal static class TrafficSceneTrainer
         var features = regions.Features(best.Layout);
         var congestion = SoftmaxRegression.Train(features, [.. frames.Select(f => f.Congestion)], LabelledFrame.CongestionLabels.Length, best.L2, sampleWeights: Weights(frames));
         var lighting = SoftmaxRegression.Train(features, [.. frames.Select(f => f.Lighting)], LabelledFrame.LightingLabels.Length, best.L2);
-        var report = TrafficSceneModelWriter.TrainingReport(frames, results, best, details);
+        var report = TrafficSceneModelWriter.TrainingReport(frames, results, best, details, backbone.Version, settings.OutputVersion);
         var examples = settings.Examples.MaxPerLabel == 0 ? null : Examples(frames, settings.Data, features, regions.BackboneDimension, settings.Examples);
-        await TrafficSceneModelWriter.WriteAsync(settings.Output, best, congestion, lighting, report, examples, cancellationToken);
-        var card = TrainingReportCards.FromReport("traffic-scene", report, engine.Repository.Get("resnet18-embedding", "1"), DateTimeOffset.UtcNow);
+        await TrafficSceneModelWriter.WriteAsync(settings.Output, best, congestion, lighting, report, backbone.Version, examples, cancellationToken);
+        var card = TrainingReportCards.FromReport("traffic-scene", report, backbone, DateTimeOffset.UtcNow);
         card.Examples = examples?.Card;
         await File.WriteAllBytesAsync(Path.Combine(settings.Output, ModelCard.FileName), [.. card.ToJson(), (byte)'\n'], cancellationToken);
         await console.Output.WriteLineAsync($"Wrote {settings.Output}");

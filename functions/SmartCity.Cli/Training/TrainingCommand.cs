@@ -8,6 +8,12 @@ internal sealed class TrainingCommand : Command
 {
     private readonly Option<string> _data;
     private readonly Option<string> _out;
+    private readonly Option<string?> _backboneVersion = new("--backbone-version")
+    {
+        Description = "The resnet18-embedding version to train over (default: its default version); the head's manifest names it.",
+        HelpName = "N",
+    };
+
     private readonly EngineOptions _engine = new();
     private readonly ExampleIndexOptions _examples = new();
     private readonly PushOptions _push = new("--push", hostRequired: false);
@@ -19,12 +25,13 @@ internal sealed class TrainingCommand : Command
         _out = new Option<string>("--out") { Description = "The model version folder to write.", HelpName = "folder", DefaultValueFactory = _ => defaultOut };
         Add(_data);
         Add(_out);
+        Add(_backboneVersion);
         _engine.AddTo(this);
         _examples.AddTo(this);
         _push.AddTo(this);
         SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new TrainingSettings(parse.GetRequiredValue(_data), parse.GetRequiredValue(_out), _engine.Bind(parse), _push.Bind(parse)) { Examples = _examples.Bind(parse) };
+            var settings = new TrainingSettings(parse.GetRequiredValue(_data), parse.GetRequiredValue(_out), _engine.Bind(parse), _push.Bind(parse), parse.GetValue(_backboneVersion)) { Examples = _examples.Bind(parse) };
             var exit = await train(settings, console, cancellationToken);
             if (exit == ExitCodes.Success && settings.Push is { } push)
             {

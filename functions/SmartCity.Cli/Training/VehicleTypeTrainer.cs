@@ -31,9 +31,11 @@ internal static class VehicleTypeTrainer
         var crops = LabelledImages.FromFolders(settings.Data);
         await console.Output.WriteLineAsync($"{crops.Files.Count} images in {crops.Labels.Count} classes: {string.Join(", ", crops.Labels)}");
         await using var engine = settings.Engine.CreateEngine();
+        var backbone = settings.ResolveBackbone(engine);
+        await console.Output.WriteLineAsync($"Backbone: {backbone.Id}");
         var started = Stopwatch.GetTimestamp();
         var embeddings = await WorkProgress.RunAsync(console, "Embedding", crops.Files.Count,
-            imageDone => HeadTraining.EmbedAsync(engine, crops.Files, imageDone: imageDone, cancellationToken: cancellationToken));
+            imageDone => HeadTraining.EmbedAsync(engine, crops.Files, backbone.Name, backbone.Version, imageDone, cancellationToken));
         await console.Output.WriteLineAsync(Format($"Embedded in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
 
         // 20% held out for the report; the regularisation is chosen on a validation split of the rest.
@@ -47,11 +49,11 @@ internal static class VehicleTypeTrainer
 
         // The shipped head is trained on every image, with the same settings.
         var final = SoftmaxRegression.Train(embeddings, crops.Classes, crops.Labels.Count, l2);
-        var card = Card(crops.Labels, crops.Classes, engine.Repository.Get("resnet18-embedding", "1"), l2, report, DateTimeOffset.UtcNow);
+        var card = Card(crops.Labels, crops.Classes, backbone, l2, report, DateTimeOffset.UtcNow);
         var examples = settings.Examples.MaxPerLabel == 0 ? null : Examples(crops, settings.Data, embeddings, settings.Examples);
-        var package = HeadPackage.Create(final, crops.Labels, new BackboneReference { Model = "resnet18-embedding", Version = "1" }, IntendedUse, License, card, examples);
+        var package = HeadPackage.Create(final, crops.Labels, new BackboneReference { Model = backbone.Name, Version = backbone.Version }, IntendedUse, License, card, examples);
         await package.WriteToAsync(settings.Output, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(settings.Output, "TRAINING.md"), TrainingReport(crops, l2, test.Count, trainAll.Count, report), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(settings.Output, "TRAINING.md"), TrainingReport(crops, backbone, settings, l2, test.Count, trainAll.Count, report), cancellationToken);
         await console.Output.WriteLineAsync($"Wrote {settings.Output}");
         return ExitCodes.Success;
     }
@@ -108,15 +110,15 @@ internal static class VehicleTypeTrainer
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static string TrainingReport(LabelledImages crops, float l2, int heldOut, int trained, ClassificationReport report)
+    private static string TrainingReport(LabelledImages crops, ModelVersion backbone, TrainingSettings settings, float l2, int heldOut, int trained, ClassificationReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine("# vehicle-type, version 1: how it was trained");
+        text.AppendLine(CultureInfo.InvariantCulture, $"# vehicle-type, version {settings.OutputVersion}: how it was trained");
         text.AppendLine();
-        text.AppendLine("Reproduce from the repository root: `dotnet run -c Release --project functions/SmartCity.Cli -- train-vehicle-type --data ../shared/data/vehicles --out models/vehicle-type/1`.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Reproduce from the repository root: `dotnet run -c Release --project functions/SmartCity.Cli -- train-vehicle-type --data ../shared/data/vehicles --backbone-version {backbone.Version} --out models/vehicle-type/{settings.OutputVersion}`.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- Data: {crops.Files.Count} crops in {crops.Labels.Count} classes ({string.Join(", ", crops.Labels)}), 100×100 JPEGs from a roadside camera.");
-        text.AppendLine("- Features: the L2-normalised 512-value ResNet-18 embedding (`resnet18-embedding`), one backbone pass per image.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Features: the L2-normalised 512-value ResNet-18 embedding (`{backbone.Id}`: {(File.Exists(Path.Combine(backbone.Directory, "quantization.json")) ? "8-bit quantized, see models/resnet18-embedding/" + backbone.Version + "/QUANTIZATION.md" : "float")}), one backbone pass per image.");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Head: multinomial logistic regression on standardised features (Adam, 400 full-batch epochs, L2 = {l2:g}, chosen on a validation split of the training part). Standardisation is folded into the Gemm of `head.onnx`.");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Held-out split: {heldOut} images (20% of each class, seed 42) never seen by the evaluated head, trained on the other {trained}. The shipped head is then trained on all images with the same settings.");
         text.AppendLine();

@@ -76,6 +76,23 @@ public sealed class BundledModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_quantized_backbone_embeds_the_samples_as_the_float_one_does()
+    {
+        var float32 = _engine.Repository.Get("resnet18-embedding", "1");
+        var int8 = _engine.Repository.Get("resnet18-embedding", "2");
+        var samples = Directory.GetFiles(TestPaths.Samples, "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(samples);
+        foreach (var file in samples)
+        {
+            var bytes = File.ReadAllBytes(file);
+            var a = (await _engine.PredictAsync(float32, bytes)).Scores;
+            var b = (await _engine.PredictAsync(int8, bytes)).Scores;
+            var cosine = a.Zip(b, (x, y) => (double)x * y).Sum();
+            Assert.True(cosine > 0.98, $"{Path.GetFileName(file)}: cosine similarity {cosine:0.0000} of the 8-bit embedding to the float one");
+        }
+    }
+
+    [Fact]
     public async Task A_camera_frame_gets_an_embedding_through_scaled_decode()
     {
         var frame = File.ReadAllBytes(Path.Combine(TestPaths.Samples, "traffic-cameras", "camera_2701_2026-01-22_00-24-52.jpg"));
