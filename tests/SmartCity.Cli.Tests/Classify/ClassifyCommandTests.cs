@@ -16,7 +16,7 @@ public partial class ClassifyCommandTests
         using var json = JsonDocument.Parse(result.Output);
         var root = json.RootElement;
         Assert.Equal(["model", "images", "imagesPerSecond", "peakWorkingSetMb"], root.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("vehicle-type/1", root.GetProperty("model").GetString());
+        Assert.Equal("vehicle-type/2", root.GetProperty("model").GetString()); // the default version, over the 8-bit backbone
         Assert.True(root.GetProperty("imagesPerSecond").GetDouble() > 0);
         Assert.True(root.GetProperty("peakWorkingSetMb").GetDouble() > 0);
         var images = root.GetProperty("images").EnumerateArray().ToList();
@@ -103,7 +103,7 @@ public partial class ClassifyCommandTests
             Assert.Matches($@"│ {Regex.Escape(file)} +│ {LabelInName().Match(Path.GetFileName(file)).Value} [01]\.\d{{3}}  ", row);
         }
 
-        Assert.Matches(@"^6 images \(0 failed\) with vehicle-type/1 in \d+\.\d\d s: \d+\.\d images/s, peak working set \d+ MB$", lines.Last(l => l.Length > 0));
+        Assert.Matches(@"^6 images \(0 failed\) with vehicle-type/2 in \d+\.\d\d s: \d+\.\d images/s, peak working set \d+ MB$", lines.Last(l => l.Length > 0));
         Assert.Equal(string.Empty, result.Error);
     }
 

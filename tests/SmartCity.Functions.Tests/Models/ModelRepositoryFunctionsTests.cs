@@ -115,7 +115,7 @@ public sealed class ModelRepositoryFunctionsTests(AzuriteFixture azurite, ITestO
 
         var metadata = Request("GET", "/api/v2/models/vehicle-type");
         var parameters = (await InvokeAsync(metadata, () => app.OpenInference.V2ModelMetadata(metadata.Request, "vehicle-type"))).Json.GetProperty("parameters");
-        Assert.Equal(0.9444, parameters.GetProperty("held_out_accuracy").GetDouble());
+        Assert.Equal(0.9458, parameters.GetProperty("held_out_accuracy").GetDouble()); // vehicle-type/2, over the 8-bit backbone (the default)
         Assert.Equal(720, parameters.GetProperty("held_out_images").GetInt32());
         Assert.Equal(3600, parameters.GetProperty("training_images").GetInt32());
 
