@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -192,18 +193,9 @@ internal static class BackboneQuantization
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    internal static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return na == 0 || nb == 0 ? 0 : dot / Math.Sqrt(na * nb);
-    }
+    internal static double Cosine(float[] a, float[] b) =>
+        // TensorPrimitives gives NaN for a zero vector; no similarity is 0 here.
+        TensorPrimitives.CosineSimilarity(a, b) is var cosine && float.IsFinite(cosine) ? cosine : 0;
 
     /// <summary>The source manifest, for the quantized file: no package source, the batch dimension already symbolic.</summary>
     private static string Manifest(ModelVersion source, string outputName)

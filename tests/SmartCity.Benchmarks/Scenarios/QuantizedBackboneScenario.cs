@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using SmartCity.Inference;
@@ -298,16 +299,7 @@ public sealed class QuantizedBackboneScenario : IBenchmarkScenario
         return (ClassificationReport.Evaluate(head, HeadTraining.Select(embeddings, test), HeadTraining.Select(set.Classes, test), set.Labels).Accuracy, head);
     }
 
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return na == 0 || nb == 0 ? 0 : dot / Math.Sqrt(na * nb);
-    }
+    private static double Cosine(float[] a, float[] b) =>
+        // TensorPrimitives gives NaN for a zero vector; no similarity is 0 here.
+        TensorPrimitives.CosineSimilarity(a, b) is var cosine && float.IsFinite(cosine) ? cosine : 0;
 }
