@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Abstractions;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartCity.Functions.Http;
 using SmartCity.Tests.Shared;
@@ -100,30 +96,12 @@ public sealed class DecodeBombsScenario : IBenchmarkScenario
 
     private static async Task<int> InvokeAsync(PredictFunctions predict, string model, byte[] body, string contentType)
     {
-        var http = new DefaultHttpContext();
-        http.Request.Method = "POST";
-        http.Request.Path = "/api/models/" + model + "/predict";
-        http.Request.ContentType = contentType;
-        http.Request.ContentLength = body.Length;
-        http.Request.Body = new MemoryStream(body, writable: false);
-        using var response = new MemoryStream();
-        http.Response.Body = response;
-        IActionResult result;
-        try
+        var (status, answer) = await InProcessHttp.PostAsync("/api/models/" + model + "/predict", body, contentType, request => predict.Predict(request, model));
+        if (status != StatusCodes.Status200OK)
         {
-            result = await predict.Predict(http.Request, model);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            result = ProblemDetailsMiddleware.Map(exception, http.Request, NullLogger.Instance);
+            throw new InvalidOperationException($"predict answered {status}: {Encoding.UTF8.GetString(answer)}");
         }
 
-        await result.ExecuteResultAsync(new ActionContext(http, new RouteData(), new ActionDescriptor()));
-        if (http.Response.StatusCode != StatusCodes.Status200OK)
-        {
-            throw new InvalidOperationException($"predict answered {http.Response.StatusCode}: {Encoding.UTF8.GetString(response.ToArray())}");
-        }
-
-        return http.Response.StatusCode;
+        return status;
     }
 }

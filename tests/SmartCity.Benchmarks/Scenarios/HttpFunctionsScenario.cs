@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Abstractions;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartCity.Functions.Http;
 using SmartCity.Functions.Http.OpenInference;
@@ -121,28 +118,10 @@ public sealed class HttpFunctionsScenario : IBenchmarkScenario
 
     private static async Task InvokeAsync(string path, byte[] body, string contentType, Func<HttpRequest, Task<IActionResult>> function)
     {
-        var http = new DefaultHttpContext();
-        http.Request.Method = "POST";
-        http.Request.Path = path;
-        http.Request.ContentType = contentType;
-        http.Request.ContentLength = body.Length;
-        http.Request.Body = new MemoryStream(body, writable: false);
-        using var response = new MemoryStream();
-        http.Response.Body = response;
-        IActionResult result;
-        try
+        var (status, answer) = await InProcessHttp.PostAsync(path, body, contentType, function);
+        if (status != StatusCodes.Status200OK || answer.Length == 0)
         {
-            result = await function(http.Request);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            result = ProblemDetailsMiddleware.Map(exception, http.Request, NullLogger.Instance);
-        }
-
-        await result.ExecuteResultAsync(new ActionContext(http, new RouteData(), new ActionDescriptor()));
-        if (http.Response.StatusCode != StatusCodes.Status200OK || response.Length == 0)
-        {
-            throw new InvalidOperationException($"{path} answered {http.Response.StatusCode}: {Encoding.UTF8.GetString(response.ToArray())}");
+            throw new InvalidOperationException($"{path} answered {status}: {Encoding.UTF8.GetString(answer)}");
         }
     }
 }

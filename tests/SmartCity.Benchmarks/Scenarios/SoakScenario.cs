@@ -4,9 +4,6 @@ using System.Net.Http.Headers;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Abstractions;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartCity.Cameras;
@@ -149,27 +146,9 @@ public sealed class SoakScenario : IBenchmarkScenario
     private static async Task<double> TimedAsync(PredictFunctions predict, byte[] body, string contentType, int status, ConcurrentQueue<int> answers)
     {
         var started = Stopwatch.GetTimestamp();
-        var http = new DefaultHttpContext();
-        http.Request.Method = "POST";
-        http.Request.Path = $"/api/models/{Model}/predict";
-        http.Request.ContentType = contentType;
-        http.Request.ContentLength = body.Length;
-        http.Request.Body = new MemoryStream(body, writable: false);
-        using var response = new MemoryStream();
-        http.Response.Body = response;
-        IActionResult result;
-        try
-        {
-            result = await predict.Predict(http.Request, Model);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            result = ProblemDetailsMiddleware.Map(exception, http.Request, NullLogger.Instance);
-        }
-
-        await result.ExecuteResultAsync(new ActionContext(http, new RouteData(), new ActionDescriptor()));
+        var (got, answer) = await InProcessHttp.PostAsync($"/api/models/{Model}/predict", body, contentType, request => predict.Predict(request, Model));
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        answers.Enqueue(http.Response.StatusCode == status && response.Length > 0 ? 0 : http.Response.StatusCode);
+        answers.Enqueue(got == status && answer.Length > 0 ? 0 : got);
         return elapsed;
     }
 
