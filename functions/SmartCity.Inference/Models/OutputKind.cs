@@ -22,6 +22,13 @@ public enum OutputKind
     [JsonStringEnumMemberName("embedding")]
     Embedding,
 
+    /// <summary>
+    /// One value per image that is neither a probability nor a feature, such as an estimated vehicle
+    /// count: returned as the model computed it (<see cref="Runtime.HeadPrediction.Scores"/> holds the one value), with no labels.
+    /// </summary>
+    [JsonStringEnumMemberName("estimate")]
+    Estimate,
+
     /// <summary>Boxes, scores and classes of an object detector (see <see cref="DetectionSpec"/>); set by the repository, not written in manifests.</summary>
     [JsonStringEnumMemberName("detections")]
     Detections,
