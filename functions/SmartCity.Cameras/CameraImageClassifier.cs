@@ -113,7 +113,8 @@ public sealed partial class CameraImageClassifier
     /// <summary>Runs the models, reads the capture time, decides whether the feed is frozen, and stores the result or the rejection.</summary>
     private async Task<CameraUploadResult> ClassifyNewAsync(BlobDownloadStreamingResult download, CameraUpload upload, CameraUploadIndex? previous, long started, CancellationToken cancellationToken)
     {
-        var (image, predictions, problem) = await ReadAndRunModelsAsync(download, upload, cancellationToken).ConfigureAwait(false);
+        var routes = RouteModels(upload.CameraId, _options.ModelsFor(upload.CameraId, upload.BlobName));
+        var (image, predictions, problem) = await ReadAndRunModelsAsync(download, upload, routes, cancellationToken).ConfigureAwait(false);
         var capturedAt = ReadCaptureTime(upload, image);
         var processingMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (problem is not null)
@@ -125,7 +126,8 @@ public sealed partial class CameraImageClassifier
 
         await ExplainChosenAsync(upload, image!, predictions, cancellationToken).ConfigureAwait(false);
         var stale = await DetectFrozenFeedAsync(upload, capturedAt.Time, predictions, image!, cancellationToken).ConfigureAwait(false);
-        var classified = new ClassifiedUpload(upload, capturedAt, [.. predictions.Select(CameraModelResult.From)], stale, processingMs, _time.GetUtcNow());
+        var results = predictions.Select((p, i) => CameraModelResult.From(p, routes[i].Model, routes[i].Calibrated is not null, _options)).ToArray();
+        var classified = new ClassifiedUpload(upload, capturedAt, results, stale, processingMs, _time.GetUtcNow());
         var commit = await _store.SaveClassificationAsync(classified, previous, cancellationToken).ConfigureAwait(false);
         if (commit.Stored)
         {
@@ -161,7 +163,7 @@ public sealed partial class CameraImageClassifier
     }
 
     /// <summary>The image (null when over the byte limit), the models' predictions, or the image problem that stopped them.</summary>
-    private async Task<(byte[]? Image, Prediction[] Predictions, ImageProblemException? Problem)> ReadAndRunModelsAsync(BlobDownloadStreamingResult download, CameraUpload upload, CancellationToken cancellationToken)
+    private async Task<(byte[]? Image, Prediction[] Predictions, ImageProblemException? Problem)> ReadAndRunModelsAsync(BlobDownloadStreamingResult download, CameraUpload upload, IReadOnlyList<ModelRoute> routes, CancellationToken cancellationToken)
     {
         if (upload.ContentLength > _options.MaxImageBytes)
         {
@@ -172,7 +174,7 @@ public sealed partial class CameraImageClassifier
         await download.Content.ReadExactlyAsync(image, cancellationToken).ConfigureAwait(false);
         try
         {
-            return (image, await RunModelsAsync(image, _options.ModelsFor(upload.CameraId, upload.BlobName), cancellationToken).ConfigureAwait(false), null);
+            return (image, await RunModelsAsync(image, routes, cancellationToken).ConfigureAwait(false), null);
         }
         catch (ImageProblemException ex)
         {
@@ -180,15 +182,38 @@ public sealed partial class CameraImageClassifier
         }
     }
 
-    private async Task<Prediction[]> RunModelsAsync(byte[] image, IReadOnlyList<string> models, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each configured model, with the camera's calibrated version of it when the repository serves one
+    /// now (<see cref="CameraModelRouting"/>): read once per upload, so a refresh mid-way cannot mix them.
+    /// </summary>
+    private List<ModelRoute> RouteModels(string cameraId, IReadOnlyList<string> models)
+    {
+        var routes = new List<ModelRoute>(models.Count);
+        foreach (var model in models)
+        {
+            var calibrated = CameraModelRouting.CalibratedVersion(_engine.Repository, model, cameraId);
+            if (calibrated is not null)
+            {
+                LogCalibrated(_logger, cameraId, model, calibrated.Name, calibrated.Version);
+            }
+
+            routes.Add(new ModelRoute(model, calibrated));
+        }
+
+        return routes;
+    }
+
+    private async Task<Prediction[]> RunModelsAsync(byte[] image, IReadOnlyList<ModelRoute> routes, CancellationToken cancellationToken)
     {
         if (image.Length == 0)
         {
             throw new EmptyImageException();
         }
 
-        var tasks = models
-            .Select(model => _engine.PredictAsync(model, null, image, _options.TopLabels, 0f, QueueAdmission.WaitForCapacity, cancellationToken))
+        var tasks = routes
+            .Select(route => route.Calibrated is { } version
+                ? _engine.PredictAsync(version, image, _options.TopLabels, 0f, QueueAdmission.WaitForCapacity, cancellationToken)
+                : _engine.PredictAsync(route.Model, null, image, _options.TopLabels, 0f, QueueAdmission.WaitForCapacity, cancellationToken))
             .ToArray();
         try
         {
@@ -256,6 +281,9 @@ public sealed partial class CameraImageClassifier
             : _store.RecordFrameAsync(upload, new CameraFrame(FrozenFeedDetector.Hash(image), embedding, capturedAt), _frozenFeeds, _time.GetUtcNow(), cancellationToken);
     }
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Camera {CameraId}: {Model} answered by its calibrated model {CalibratedModel} version {Version}")]
+    private static partial void LogCalibrated(ILogger logger, string cameraId, string model, string calibratedModel, string version);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Classified {CameraId}/{BlobName}: {Rows} model results in {Milliseconds:F0} ms")]
     private static partial void LogClassified(ILogger logger, string cameraId, string blobName, int rows, double milliseconds);
 
@@ -279,4 +307,7 @@ public sealed partial class CameraImageClassifier
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Capture time of {CameraId}/{BlobName} not trusted: {Note}; using the {Source} time")]
     private static partial void LogUntrustedCaptureTime(ILogger logger, string cameraId, string blobName, string note, string source);
+
+    /// <summary>A configured model and, when the camera has one, the calibrated version that answers for it.</summary>
+    private sealed record ModelRoute(string Model, ModelVersion? Calibrated);
 }

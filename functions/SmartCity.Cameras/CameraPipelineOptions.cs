@@ -75,6 +75,24 @@ public sealed class CameraPipelineOptions : IValidatableObject
     /// <summary>Comma-separated labels: results whose top label is one of them get an explanation too. Empty (default): none.</summary>
     public string ExplainLabels { get; set; } = string.Empty;
 
+    /// <summary>
+    /// A result whose primary head's top probability exceeds the second's by less than this is
+    /// <c>unsure</c> (reason <c>low-margin</c>); 0 never. A detector's results have no margin.
+    /// </summary>
+    [SettingRange(0.0, 1.0, ErrorMessage = "Camera:UnsureMargin must be between {1} and {2}.")]
+    public double UnsureMargin { get; set; } = CameraConfidence.DefaultUnsureMargin;
+
+    /// <summary>
+    /// Comma-separated models that expect a calibrated model per camera
+    /// (<see cref="CameraModelRouting.CameraModelName"/>): a camera without one is answered by the
+    /// base model and its result is <c>unsure</c> (reason <c>uncalibrated-camera</c>). Empty (default): none.
+    /// </summary>
+    [RegularExpression(@"^\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?$", ErrorMessage = "Camera:CalibratedModels must be empty or a comma-separated list of model names made of letters, digits, '-', '_' or '.'.")]
+    public string CalibratedModels { get; set; } = string.Empty;
+
+    public IReadOnlyList<string> CalibratedModelNames =>
+        CalibratedModels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public IReadOnlyList<string> ExplainLabelNames =>
         ExplainLabels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

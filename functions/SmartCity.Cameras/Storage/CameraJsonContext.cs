@@ -10,4 +10,5 @@ namespace SmartCity.Cameras.Storage;
 [JsonSerializable(typeof(LabelScore[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, int>))]
+[JsonSerializable(typeof(Dictionary<string, float>))]
 public sealed partial class CameraJsonContext : JsonSerializerContext;

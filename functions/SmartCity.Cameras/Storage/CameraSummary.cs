@@ -8,6 +8,8 @@ namespace SmartCity.Cameras.Storage;
 /// <see cref="Complete"/> is false; the same query with <c>to</c> = <see cref="CoveredFrom"/> gives the rest.
 /// A detector's rows are not top-label buckets: they are counted in <see cref="Objects"/> (objects per
 /// label per interval: total, mean and max per frame); <see cref="Classified"/> counts both kinds of row.
+/// <see cref="Unsure"/> counts the classified rows rated unsure (each bucket splits its count into sure and
+/// unsure); <see cref="Estimates"/> gives per interval, model and estimate head the results, mean and max.
 /// </summary>
 public sealed record CameraSummary(
     string CameraId,
@@ -20,4 +22,6 @@ public sealed record CameraSummary(
     IReadOnlyList<StalePeriod> StalePeriods,
     bool Complete,
     DateTimeOffset CoveredFrom,
-    IReadOnlyList<CameraObjectCountBucket> Objects);
+    IReadOnlyList<CameraObjectCountBucket> Objects,
+    int Unsure = 0,
+    IReadOnlyList<CameraEstimateBucket>? Estimates = null);

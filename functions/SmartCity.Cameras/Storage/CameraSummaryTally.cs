@@ -1,13 +1,16 @@
 namespace SmartCity.Cameras.Storage;
 
 /// <summary>
-/// Counts the rows of a summary: per interval, model and top label; a detector's objects per
-/// interval, model and label; rejections apart; stale uploads into frozen periods. Everything is kept per interval, so a summary can leave out the intervals
+/// Counts the rows of a summary: per interval, model and top label (sure and unsure apart); a detector's objects per
+/// interval, model and label; estimate heads' results, mean and max per interval, model and head; unsure rows; rejections apart; stale uploads into frozen periods. Everything is kept per interval, so a summary can leave out the intervals
 /// it did not read whole.
 /// </summary>
 internal sealed class CameraSummaryTally(SummaryInterval interval)
 {
-    private readonly Dictionary<(DateTimeOffset Start, string Model, string Label), int> _counts = [];
+    private readonly Dictionary<(DateTimeOffset Start, string Model, string Label), (int Count, int Sure, int Unsure)> _counts = [];
+    private readonly Dictionary<DateTimeOffset, int> _unsure = [];
+    private readonly Dictionary<DateTimeOffset, int> _estimateOnly = [];
+    private readonly Dictionary<(DateTimeOffset Start, string Model, string Head), (int Results, double Sum, double Max, int Unsure)> _estimates = [];
     private readonly Dictionary<DateTimeOffset, int> _rejected = [];
     private readonly Dictionary<(DateTimeOffset Start, string Model), int> _detectorFrames = [];
     private readonly Dictionary<(DateTimeOffset Start, string Model, string Label), (int Total, int Max)> _objects = [];
@@ -27,6 +30,20 @@ internal sealed class CameraSummaryTally(SummaryInterval interval)
             _staleUploads[blobName] = (row.PictureFirstSeenAt ?? row.CapturedAt, row.CapturedAt);
         }
 
+        var start = Start(row.CapturedAt);
+        var unsure = row.Confidence == CameraConfidence.Unsure;
+        if (unsure)
+        {
+            _unsure[start] = _unsure.GetValueOrDefault(start) + 1;
+        }
+
+        foreach (var (head, value) in row.Estimates ?? new Dictionary<string, float>())
+        {
+            var estimateKey = (start, row.Model ?? string.Empty, head);
+            var (results, sum, max, unsureResults) = _estimates.GetValueOrDefault(estimateKey, (0, 0d, double.NegativeInfinity, 0));
+            _estimates[estimateKey] = (results + 1, sum + value, Math.Max(max, value), unsureResults + (unsure ? 1 : 0));
+        }
+
         if (row.ObjectCounts is { } objects)
         {
             var frame = (Start(row.CapturedAt), row.Model ?? string.Empty);
@@ -41,8 +58,16 @@ internal sealed class CameraSummaryTally(SummaryInterval interval)
             return;
         }
 
-        var key = (Start(row.CapturedAt), row.Model ?? string.Empty, row.TopLabel ?? string.Empty);
-        _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        if (row.TopLabel is null && row.Estimates is not null)
+        {
+            // A model whose primary head is an estimate has no label to count: its estimates say it.
+            _estimateOnly[start] = _estimateOnly.GetValueOrDefault(start) + 1;
+            return;
+        }
+
+        var key = (start, row.Model ?? string.Empty, row.TopLabel ?? string.Empty);
+        var (labelled, sure, unsureLabelled) = _counts.GetValueOrDefault(key);
+        _counts[key] = (labelled + 1, sure + (row.Confidence == CameraConfidence.Sure ? 1 : 0), unsureLabelled + (unsure ? 1 : 0));
     }
 
     /// <summary>The start of the interval after the one <paramref name="time"/> falls in.</summary>
@@ -55,7 +80,7 @@ internal sealed class CameraSummaryTally(SummaryInterval interval)
         var counts = _counts.Where(c => c.Key.Start >= cut).ToList();
         var buckets = counts
             .OrderBy(c => c.Key.Start).ThenBy(c => c.Key.Model, StringComparer.Ordinal).ThenBy(c => c.Key.Label, StringComparer.Ordinal)
-            .Select(c => new CameraSummaryBucket(c.Key.Start, c.Key.Model, c.Key.Label, c.Value))
+            .Select(c => new CameraSummaryBucket(c.Key.Start, c.Key.Model, c.Key.Label, c.Value.Count, c.Value.Sure, c.Value.Unsure))
             .ToArray();
         var stalePeriods = _staleUploads.Values
             .Where(f => f.CapturedAt >= cut)
@@ -74,8 +99,14 @@ internal sealed class CameraSummaryTally(SummaryInterval interval)
                 return new CameraObjectCountBucket(o.Key.Start, o.Key.Model, o.Key.Label, seen, o.Value.Total, Math.Round((double)o.Value.Total / seen, 4), o.Value.Max);
             })
             .ToArray();
-        var classified = counts.Sum(c => c.Value) + frames.Values.Sum();
-        return new CameraSummary(cameraId, from, to, interval.ToString().ToLowerInvariant(), buckets, classified, rejected, stalePeriods, complete, coveredFrom, objects);
+        var estimates = _estimates
+            .Where(e => e.Key.Start >= cut)
+            .OrderBy(e => e.Key.Start).ThenBy(e => e.Key.Model, StringComparer.Ordinal).ThenBy(e => e.Key.Head, StringComparer.Ordinal)
+            .Select(e => new CameraEstimateBucket(e.Key.Start, e.Key.Model, e.Key.Head, e.Value.Results, Math.Round(e.Value.Sum / e.Value.Results, 4), Math.Round(e.Value.Max, 4), e.Value.Unsure))
+            .ToArray();
+        var classified = counts.Sum(c => c.Value.Count) + frames.Values.Sum() + _estimateOnly.Where(e => e.Key >= cut).Sum(e => e.Value);
+        var unsure = _unsure.Where(u => u.Key >= cut).Sum(u => u.Value);
+        return new CameraSummary(cameraId, from, to, interval.ToString().ToLowerInvariant(), buckets, classified, rejected, stalePeriods, complete, coveredFrom, objects, unsure, estimates);
     }
 
     private DateTimeOffset Start(DateTimeOffset time)

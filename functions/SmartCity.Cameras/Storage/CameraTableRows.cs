@@ -13,9 +13,11 @@ internal static class CameraTableRows
 {
     /// <summary>The columns a summary reads.</summary>
     public static readonly IReadOnlyList<string> SummaryColumns =
-        [Column.Status, Column.Model, Column.TopLabel, Column.CapturedAt, Column.BlobName, Column.Stale, Column.PictureFirstSeenAt, Column.ObjectCounts];
+        [Column.Status, Column.Model, Column.TopLabel, Column.CapturedAt, Column.BlobName, Column.Stale, Column.PictureFirstSeenAt, Column.ObjectCounts, Column.Confidence, Column.Estimates];
 
     private const char KeySeparator = '|';
+
+    private const char ReasonSeparator = ',';
 
     /// <summary>Most labels in a row's <c>Predictions</c> column (the document has them all).</summary>
     public const int MaxRowLabels = 100;
@@ -83,7 +85,13 @@ internal static class CameraTableRows
         row.GetBoolean(Column.Stale),
         row.GetDateTimeOffset(Column.PictureFirstSeenAt),
         row.GetString(Column.OtherHeadLabels) is { Length: > 0 } heads ? JsonSerializer.Deserialize(heads, CameraJsonContext.Default.DictionaryStringString) : null,
-        ReadObjectCounts(row));
+        ReadObjectCounts(row),
+        row.GetString(Column.ServedBy),
+        row.GetBoolean(Column.Calibrated),
+        row.GetString(Column.Confidence),
+        row.GetString(Column.UnsureReasons) is { } reasons ? SplitReasons(reasons) : null,
+        row.GetDouble(Column.Margin) is { } margin ? (float)margin : null,
+        ReadEstimates(row));
 
     /// <summary>A row read with <see cref="SummaryColumns"/>.</summary>
     public static CameraSummaryRow ReadSummaryRow(TableEntity row) => new(
@@ -94,7 +102,15 @@ internal static class CameraTableRows
         row.GetString(Column.BlobName),
         row.GetBoolean(Column.Stale) == true,
         row.GetDateTimeOffset(Column.PictureFirstSeenAt),
-        ReadObjectCounts(row));
+        ReadObjectCounts(row),
+        row.GetString(Column.Confidence),
+        ReadEstimates(row));
+
+    /// <summary>The estimates per head name; null on a row of a model without estimate heads and on rows written before estimates.</summary>
+    private static Dictionary<string, float>? ReadEstimates(TableEntity row) =>
+        row.GetString(Column.Estimates) is { Length: > 0 } estimates ? JsonSerializer.Deserialize(estimates, CameraJsonContext.Default.DictionaryStringSingle) : null;
+
+    private static string[] SplitReasons(string reasons) => reasons.Split(ReasonSeparator, StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>A detector row's objects per label (<c>{}</c> for a frame without any); null on a classifier's row and on rows written before detectors.</summary>
     private static Dictionary<string, int>? ReadObjectCounts(TableEntity row) =>
@@ -163,6 +179,28 @@ internal static class CameraTableRows
         {
             // The boxes are in the document (a row property holds at most 64 KB); the row holds the counts a summary adds up.
             row[Column.ObjectCounts] = JsonSerializer.Serialize(new Dictionary<string, int>(objects, StringComparer.Ordinal), CameraJsonContext.Default.DictionaryStringInt32);
+        }
+
+        if (model.ServedBy is { } servedBy)
+        {
+            row[Column.ServedBy] = servedBy;
+            row[Column.Calibrated] = model.Calibrated == true;
+        }
+
+        if (model.Confidence is { } confidence)
+        {
+            row[Column.Confidence] = confidence;
+            row[Column.UnsureReasons] = string.Join(ReasonSeparator, model.UnsureReasons ?? []);
+        }
+
+        if (model.Margin is { } margin)
+        {
+            row[Column.Margin] = (double)margin;
+        }
+
+        if (model.Estimates is { } estimates)
+        {
+            row[Column.Estimates] = JsonSerializer.Serialize(new Dictionary<string, float>(estimates, StringComparer.Ordinal), CameraJsonContext.Default.DictionaryStringSingle);
         }
 
         if (model.Heads is { } heads)
@@ -250,6 +288,12 @@ internal static class CameraTableRows
         public const string PictureFirstSeenAt = "PictureFirstSeenAt";
         public const string OtherHeadLabels = "OtherHeadLabels";
         public const string ObjectCounts = "ObjectCounts";
+        public const string ServedBy = "ServedBy";
+        public const string Calibrated = "Calibrated";
+        public const string Confidence = "Confidence";
+        public const string UnsureReasons = "UnsureReasons";
+        public const string Margin = "Margin";
+        public const string Estimates = "Estimates";
         public const string Reason = "Reason";
         public const string Message = "Message";
         public const string RowKeys = "RowKeys";
