@@ -113,4 +113,25 @@ public class CameraTableRowsTests
         Assert.EndsWith(" and TopLabel eq 'it''s' and Model eq 'vehicle-type'", filter, StringComparison.Ordinal);
         Assert.Equal(CameraTableRows.RangeFilter("cam-1", Taken, Taken.AddHours(1)), CameraTableRows.ListFilter(new CameraClassificationFilter("cam-1", Taken, Taken.AddHours(1))));
     }
+
+    [Fact]
+    public void A_calibrated_result_row_keeps_the_answering_model_the_confidence_and_the_estimates_and_reads_back()
+    {
+        var model = new ModelClassification("traffic-scene", "2", [new("heavy", 0.5f), new("moderate", 0.4f)], ServedBy: "traffic-scene.cam-2702", Calibrated: true, Confidence: "unsure", UnsureReasons: ["low-margin"], Margin: 0.1f, Estimates: new Dictionary<string, float> { ["vehicles"] = 12.5f });
+        var classified = Classified() with { Models = [new(model, 640, 480)] };
+
+        var row = Assert.Single(CameraTableRows.ClassificationRows(classified));
+        var item = CameraTableRows.ReadClassification(row);
+        var summaryRow = CameraTableRows.ReadSummaryRow(row);
+
+        Assert.Equal(CameraRowKeys.Result(Taken, "gate/0930.jpg", "traffic-scene"), row.RowKey); // the base model's key, calibrated or not
+        Assert.Equal(("traffic-scene", "traffic-scene.cam-2702", true, "unsure", "low-margin"), (row.GetString("Model"), row.GetString("ServedBy"), row.GetBoolean("Calibrated"), row.GetString("Confidence"), row.GetString("UnsureReasons")));
+        Assert.Equal(("traffic-scene", "2", "traffic-scene.cam-2702", true, "unsure"), (item.Model, item.ModelVersion, item.ServedBy, item.Calibrated, item.Confidence));
+        Assert.Equal(["low-margin"], item.UnsureReasons!);
+        Assert.Equal(0.1f, item.Margin!.Value, 5);
+        Assert.Equal(12.5f, item.Estimates!["vehicles"]);
+        Assert.Equal(("unsure", 12.5f), (summaryRow.Confidence, summaryRow.Estimates!["vehicles"]));
+        Assert.Contains("Estimates", CameraTableRows.SummaryColumns);
+        Assert.Contains("Confidence", CameraTableRows.SummaryColumns);
+    }
 }
