@@ -106,6 +106,13 @@ param cameraTopLabels int = 5
 @minLength(1)
 param cameraExplainBelowProbability string = '0'
 
+@description('Camera results whose primary head leads its second label by less than this, a decimal number from 0 to 1, are unsure (low-margin); 0 never (Camera__UnsureMargin).')
+@minLength(1)
+param cameraUnsureMargin string = '0.2'
+
+@description('Comma-separated models that expect a calibrated model per camera ({model}.cam-{cameraId}); a camera without one gets unsure results. Empty: none (Camera__CalibratedModels).')
+param cameraCalibratedModels string = ''
+
 @description('Cells per side of the occlusion grid of an explanation, 2 to 12: grid*grid+1 model items each (Inference__ExplainGrid).')
 @minValue(2)
 @maxValue(12)
@@ -232,6 +239,8 @@ var appSettings appSettingsType = {
   cameraMaxImageBytes: cameraMaxImageBytes
   cameraTopLabels: cameraTopLabels
   cameraExplainBelowProbability: cameraExplainBelowProbability
+  cameraUnsureMargin: cameraUnsureMargin
+  cameraCalibratedModels: cameraCalibratedModels
   inferenceMaxPixels: inferenceMaxPixels
   inferenceIntraOpThreads: inferenceIntraOpThreads
   inferenceMaxBatchSize: inferenceMaxBatchSize

@@ -199,6 +199,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Camera__MaxImageBytes: string(settings.cameraMaxImageBytes)
     Camera__TopLabels: string(settings.cameraTopLabels)
     Camera__ExplainBelowProbability: settings.cameraExplainBelowProbability
+    Camera__UnsureMargin: settings.cameraUnsureMargin
+    Camera__CalibratedModels: settings.cameraCalibratedModels
     Inference__MaxPixels: string(settings.inferenceMaxPixels)
     Inference__IntraOpThreads: string(settings.inferenceIntraOpThreads)
     Inference__MaxBatchSize: string(settings.inferenceMaxBatchSize)

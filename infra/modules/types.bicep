@@ -54,6 +54,13 @@ type appSettingsType = {
   @minLength(1)
   cameraExplainBelowProbability: string
 
+  @description('Camera results whose primary head leads its second label by less than this (0 to 1, as text) are unsure (low-margin); 0 never (Camera__UnsureMargin).')
+  @minLength(1)
+  cameraUnsureMargin: string
+
+  @description('Comma-separated models that expect a calibrated model per camera ({model}.cam-{cameraId}); a camera without one gets unsure results (uncalibrated-camera). Empty: none (Camera__CalibratedModels).')
+  cameraCalibratedModels: string
+
   @description('Largest decoded image in pixels (Inference__MaxPixels).')
   @minValue(1)
   @maxValue(500000000)

@@ -335,4 +335,39 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.True(IsValid(schema, """{"model":"m","version":"1","images":[{"width":1,"height":1,"timings":{"decodeMs":0,"resizeMs":0,"queueMs":0,"inferenceMs":0,"postprocessMs":0,"batchSize":1},"predictions":[{"label":"a","probability":0.5}]}]}"""));
         Assert.False(IsValid(schema, json));
     }
+
+    [Fact]
+    public void Camera_answers_as_the_camera_functions_serialize_them_validate_against_the_documented_schemas()
+    {
+        var t0 = new DateTimeOffset(2026, 2, 4, 7, 0, 0, TimeSpan.Zero);
+        var summary = new SmartCity.Cameras.Storage.CameraSummary(
+            "2702",
+            t0,
+            t0.AddHours(2),
+            "hour",
+            [new(t0, "traffic-scene", "heavy", 2, 1, 1)],
+            3,
+            1,
+            [new(t0, t0.AddMinutes(5), 2)],
+            true,
+            t0,
+            [new(t0, "parking-detector", "car", 1, 2, 2, 2)],
+            1,
+            [new(t0, "traffic-scene", "vehicles", 2, 10, 14, 1)]);
+        var summaryJson = JsonSerializer.Serialize(summary, SmartCity.Functions.Cameras.CameraApiJsonContext.Default.CameraSummary);
+        var summarySchema = ResponseSchema("/cameras/{cameraId}/summary", "get", 200, "application/json");
+        Assert.True(IsValid(summarySchema, summaryJson), summaryJson);
+        Assert.False(IsValid(summarySchema, summaryJson.Replace("\"estimates\"", "\"estimate\"", StringComparison.Ordinal)));
+
+        var item = new SmartCity.Cameras.Storage.CameraClassification(
+            "2702", "a.jpg", t0, "classified", "traffic-scene", "3", "heavy", 0.6f, [new("heavy", 0.6f), new("free", 0.3f)], 640, 480,
+            "https://st.example/camera-images/2702/a.jpg", "\"0x1\"", null, "id-1", false, t0,
+            new Dictionary<string, string> { ["lighting"] = "day" }, null,
+            "traffic-scene.cam-2702", true, "unsure", ["low-margin"], 0.1f, new Dictionary<string, float> { ["vehicles"] = 12.5f });
+        var page = new SmartCity.Cameras.Storage.CameraClassificationPage("2702", t0, t0.AddHours(1), [item], "token");
+        var pageJson = JsonSerializer.Serialize(page, SmartCity.Functions.Cameras.CameraApiJsonContext.Default.CameraClassificationPage);
+        var pageSchema = ResponseSchema("/cameras/{cameraId}/classifications", "get", 200, "application/json");
+        Assert.True(IsValid(pageSchema, pageJson), pageJson);
+        Assert.False(IsValid(pageSchema, pageJson.Replace("\"unsure\"", "\"maybe\"", StringComparison.Ordinal)));
+    }
 }
