@@ -25,6 +25,7 @@ public sealed class CameraDetectorTests(AzuriteFixture azurite)
         Skip.IfNot(azurite.Available, AzuriteFixture.SkipMessage);
         await using var engine = AzuriteFixture.CreateEngine(new InferenceOptions { ModelsPath = TestPaths.FixtureModels });
         await using var pipeline = azurite.CreatePipeline(engine: engine, modelRoutes: "bays=custom-vision-detector");
+        pipeline.Options.UnsureMargin = 1.0;
         var function = new ClassifyCameraImage(pipeline.Classifier, Options.Create(pipeline.Options), NullLogger<ClassifyCameraImage>.Instance);
         var frames = new (string Name, SKColor Color, DateTimeOffset At)[]
         {
@@ -57,6 +58,8 @@ public sealed class CameraDetectorTests(AzuriteFixture azurite)
         Assert.Equal(new Dictionary<string, int> { ["bus"] = 1, ["car"] = 1 }, byBlob["0800.png"].ObjectCounts);
         Assert.Equal(new Dictionary<string, int> { ["car"] = 1 }, byBlob["0810.png"].ObjectCounts);
         Assert.Equal(new Dictionary<string, int>(), byBlob["0820.png"].ObjectCounts);
+        // A detector has no margin: its results are never low-margin, whatever Camera:UnsureMargin says.
+        Assert.All(listed.Items, r => Assert.Equal(("sure", (float?)null, "custom-vision-detector"), (r.Confidence, r.Margin, r.ServedBy)));
 
         // The summary endpoint: per hour, per label, over every frame of the hour (a frame without the label counts 0).
         var context = HttpTestHost.Request("GET", "/api/cameras/bays/summary", query: $"from={T0:O}&to={T0.AddHours(2):O}&interval=hour".Replace("+", "%2B", StringComparison.Ordinal));
