@@ -19,6 +19,9 @@ namespace SmartCity.Cameras;
 /// <item>The blob is downloaded once (properties come with the content), bounded by
 /// <see cref="CameraPipelineOptions.MaxImageBytes"/>; the models' calls join the engine's
 /// dynamic batcher, so concurrent invocations share ONNX Runtime runs.</item>
+/// <item>Each configured model answers through the camera's calibrated model <c>{model}.cam-{cameraId}</c>
+/// when the repository serves one (<see cref="CameraModelRouting"/>); the result is stored under the
+/// base model with the model that answered, and rated <c>sure</c> or <c>unsure</c> (<see cref="CameraConfidence"/>).</item>
 /// <item>Re-delivery of an ETag already processed writes nothing; a newer version of the blob
 /// replaces the result, an older one (a delivery that overlapped a re-upload) writes nothing:
 /// whatever the interleaving, the newest version's result alone stays (see the store).</item>
