@@ -250,8 +250,8 @@ var appSettings appSettingsType = {
   inferenceWarmUpModels: warmUpModels
   inferenceExplainGrid: inferenceExplainGrid
   // Measured defaults (docs: Performance, footprint), not deploy parameters.
-  inferenceEnableCpuMemArena: bool('false')
-  inferenceEnableMemoryPattern: bool('false')
+  inferenceEnableCpuMemArena: bool('true')
+  inferenceEnableMemoryPattern: bool('true')
   inferenceOptimizedModelCache: bool('true')
   httpMaxBodyBytes: httpMaxBodyBytes
   httpMaxImagesPerRequest: httpMaxImagesPerRequest

@@ -45,7 +45,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
         // A detector's outputs have a number of boxes per image: each run takes one image.
         MaxBatchSize = _detection is not null ? 1 : model.Manifest.MaxBatchSize ?? options.MaxBatchSize;
         var maxQueueDelay = TimeSpan.FromMilliseconds(model.Manifest.MaxQueueDelayMs ?? options.MaxQueueDelayMs);
-        _inputBuffer = new float[MaxBatchSize * ItemLength];
+        _inputBuffer = GC.AllocateUninitializedArray<float>(MaxBatchSize * ItemLength, pinned: true);
         if (head is not null)
         {
             if (head.InputItemLength != Regions * first.OutputItemLength)
@@ -53,7 +53,7 @@ internal sealed class ModelPipeline : IAsyncDisposable
                 throw new ModelLoadException(model.Id, head.Path, $"the head reads {head.InputItemLength} values per image but {Regions} region(s) of the backbone give {Regions * first.OutputItemLength}.");
             }
 
-            _featureBuffer = new float[MaxBatchSize * head.InputItemLength];
+            _featureBuffer = GC.AllocateUninitializedArray<float>(checked((int)(MaxBatchSize * head.InputItemLength)), pinned: true);
         }
 
         var last = head ?? first;

@@ -102,6 +102,15 @@ public sealed class WorkerStartupTests
         Assert.Equal("True", result.Init!.Capabilities.GetValueOrDefault("WorkerApplicationInsightsLoggingEnabled"));
     }
 
+    [Fact]
+    public void The_app_runs_with_the_measured_gc_setting()
+    {
+        // The footprint figures in the README are measured with it (Directory.Build.targets).
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppDirectory, "SmartCity.Functions.runtimeconfig.json")));
+        var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.Equal(5, properties.GetProperty("System.GC.ConserveMemory").GetInt32());
+    }
+
     /// <summary>Every function in the <c>functions.metadata</c> the Worker SDK generated for the app.</summary>
     private static List<string> GeneratedFunctionNames()
     {

@@ -21,8 +21,8 @@ public sealed class FootprintOptionsTests : IDisposable
     {
         var options = new InferenceOptions();
 
-        Assert.False(options.EnableCpuMemArena);
-        Assert.False(options.EnableMemoryPattern);
+        Assert.True(options.EnableCpuMemArena);
+        Assert.True(options.EnableMemoryPattern);
         Assert.True(options.OptimizedModelCache);
         Assert.Equal(Path.Combine(Path.GetTempPath(), "smartcity-onnx-cache"), options.ResolvedOptimizedModelCachePath);
         Assert.Equal(Environment.ProcessorCount, options.ResolvedIntraOpThreads);
