@@ -254,6 +254,7 @@ function cameraStatus(latest) {
   if (!latest) return ["none", "no results"];
   if (latest.stale) return ["frozen", "frozen feed" + (latest.pictureFirstSeenAt ? ` since ${when(latest.pictureFirstSeenAt)}` : "")];
   const age = Date.now() - new Date(latest.capturedAt).getTime();
+  if (age > 48 * 3600 * 1000) return ["quiet", `no upload for ${Math.round(age / 86400000)} days`];
   if (age > 3600 * 1000) return ["quiet", `no upload for ${Math.round(age / 3600000)} h`];
   return ["live", "live"];
 }
@@ -326,7 +327,7 @@ async function showCamera() {
     el("td", {}, describe(r)), el("td", {}, r.stale ? "frozen" : ""))));
 }
 
-/** Stacked bars of top labels (or object counts) per interval, rejected uploads on top, frozen periods shaded. */
+/** Stacked bars of top labels (or a detector's object counts) per interval, frozen periods shaded; the rejected total in the caption. */
 function drawTimeline(summary) {
   const chart = $("camera-timeline");
   const width = 960, height = 256, left = 40, right = 10, top = 10, bottom = 40;
