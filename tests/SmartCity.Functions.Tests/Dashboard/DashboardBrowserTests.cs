@@ -237,7 +237,17 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, DashboardFixtu
         await Assertions.Expect(page.Locator("#model-history tbody tr").First).ToContainTextAsync("set-default");
         using var client = app.Client();
         Assert.Equal(target, (await GetJsonAsync(client, "api/models/city-vehicles")).GetProperty("defaultVersion").GetString());
+
+        // The training job that made crop-or-frame/1: named by the history, with its progress and held-out figures.
+        await page.ClickAsync($"#model-list tbody tr[data-model='{DashboardApp.TrainedModel}']");
+        var job = page.Locator("#model-jobs tbody tr[data-job]");
+        await Assertions.Expect(job).ToHaveCountAsync(1);
+        await Assertions.Expect(job).ToContainTextAsync("succeeded");
+        await Assertions.Expect(job.Locator("progress")).ToHaveAttributeAsync("value", "11");
+        await Assertions.Expect(job.Locator("td:nth-child(6)")).ToContainTextAsync("1");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("models.png"), FullPage = true });
+        await page.ClickAsync("#model-list tbody tr[data-model='city-vehicles']");
+        await Assertions.Expect(page.Locator("#model-history tbody tr").First).ToContainTextAsync("set-default");
 
         // With Easy Auth on and no signed-in principal, the app's 401 problem is shown as it came.
         app.Server.EasyAuth.Enabled = true;
