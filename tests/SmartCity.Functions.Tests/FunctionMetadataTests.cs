@@ -13,6 +13,7 @@ public sealed class FunctionMetadataTests
         { "HealthLive", "health/live", "get", "Anonymous" },
         { "HealthReady", "health/ready", "get", "Anonymous" },
         { "GetOpenApiDocument", "openapi.json", "get", "Function" },
+        { "GetDashboard", "dashboard/{*path}", "get", "Anonymous" },
         { "ListModels", "models", "get", "Function" },
         { "GetModel", "models/{model}", "get", "Function" },
         { "Predict", "models/{model}/predict", "post", "Function" },
@@ -28,6 +29,7 @@ public sealed class FunctionMetadataTests
         { "V2Infer", "v2/models/{model}/infer", "post", "Function" },
         { "V2VersionInfer", "v2/models/{model}/versions/{version}/infer", "post", "Function" },
         { "V2Explain", "v2/models/{model}/explain", "post", "Function" },
+        { "ListCameras", "cameras", "get", "Function" },
         { "GetCameraClassifications", "cameras/{cameraId}/classifications", "get", "Function" },
         { "GetCameraSummary", "cameras/{cameraId}/summary", "get", "Function" },
         { "V2RepositoryIndex", "v2/repository/index", "post", "Admin" },
@@ -106,9 +108,9 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void Health_endpoints_and_the_worker_keyed_Custom_Vision_routes_are_anonymous_and_nothing_else_is()
+    public void Health_endpoints_the_worker_keyed_Custom_Vision_routes_and_the_dashboards_static_files_are_anonymous_and_nothing_else_is()
     {
         var anonymous = Triggers().Where(t => t.Value.GetProperty("authLevel").GetString() == "Anonymous").Select(t => t.Value.GetProperty("route").GetString()!);
-        Assert.All(anonymous, route => Assert.Matches("((^|/)(health/(live|ready)|ready)$)|(^customvision/v3\\.0/Prediction/)", route));
+        Assert.All(anonymous, route => Assert.Matches("((^|/)(health/(live|ready)|ready)$)|(^customvision/v3\\.0/Prediction/)|(^dashboard/\\{\\*path\\}$)", route));
     }
 }

@@ -141,6 +141,32 @@ public sealed class CameraResultStore
         return new CameraClassificationRows([], null);
     }
 
+    /// <summary>
+    /// The cameras with stored results: the top-level folders of the results and rejected containers
+    /// (<c>{cameraId}/{name}.json</c>), in ordinal order, at most <paramref name="max"/> of them, and whether
+    /// there were more. Read with a hierarchical listing (delimiter <c>/</c>), so the answer holds one
+    /// entry per camera, not per document; the service still walks the names, so this costs more on a
+    /// container of millions of documents than a camera's own queries do.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> CameraIds, bool Truncated)> ListCameraIdsAsync(int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var container in new[] { _results, _rejected })
+        {
+            await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", null, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.IsPrefix)
+                {
+                    ids.Add(item.Prefix.TrimEnd('/'));
+                }
+            }
+        }
+
+        return ([.. ids.Take(max)], ids.Count > max);
+    }
+
     /// <summary>The summary columns of every result and rejection row of a camera captured in [from, to).</summary>
     public async IAsyncEnumerable<CameraSummaryRow> ReadSummaryRowsAsync(string cameraId, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

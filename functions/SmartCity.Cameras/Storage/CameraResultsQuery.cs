@@ -38,6 +38,26 @@ public sealed class CameraResultsQuery(CameraResultStore store, int maxSummaryRo
         return new CameraClassificationPage(cameraId, from, to, rows.Items, CameraContinuationToken.Encode(rows.ContinuationToken));
     }
 
+    /// <summary>Most cameras one list answers (each costs one query for its latest row).</summary>
+    public const int MaxCameras = 200;
+
+    /// <summary>
+    /// Every camera with stored results (up to <see cref="MaxCameras"/>, <see cref="CameraList.Truncated"/> when there
+    /// are more) with its newest result or rejection row: the newest capture time up to a day after <paramref name="now"/>.
+    /// </summary>
+    public async Task<CameraList> ListCamerasAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var (ids, truncated) = await store.ListCameraIdsAsync(MaxCameras, cancellationToken).ConfigureAwait(false);
+        var cameras = new List<CameraOverview>(ids.Count);
+        foreach (var id in ids.Where(i => CameraBlobPath.Validate("c", "c", null, i, "n") is null))
+        {
+            var rows = await store.ListClassificationsAsync(new CameraClassificationFilter(id, DateTimeOffset.UnixEpoch, now.AddDays(1)), 1, null, cancellationToken).ConfigureAwait(false);
+            cameras.Add(new CameraOverview(id, rows.Items.Count > 0 ? rows.Items[0] : null));
+        }
+
+        return new CameraList(cameras, truncated);
+    }
+
     /// <summary>
     /// Counts a camera's rows in [from, to) per interval, model and top label, reading at most
     /// <see cref="MaxSummaryRows"/> rows (newest first): past that, the answer covers the newest whole

@@ -7,4 +7,5 @@ namespace SmartCity.Functions.Cameras;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CameraClassificationPage))]
 [JsonSerializable(typeof(CameraSummary))]
+[JsonSerializable(typeof(CameraList))]
 public sealed partial class CameraApiJsonContext : JsonSerializerContext;

@@ -11,6 +11,17 @@ public sealed class CameraResultsFunctions(CameraResultsQuery query, TimeProvide
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    /// <summary><c>GET /api/cameras</c>: every camera with stored results and its newest result (see <see cref="CameraResultsQuery.ListCamerasAsync"/>).</summary>
+    [Function("ListCameras")]
+    public async Task<IActionResult> ListCamerasAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "cameras")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var cameras = await query.ListCamerasAsync(_time.GetUtcNow(), cancellationToken);
+        return new JsonBodyResult<CameraList>(cameras, CameraApiJsonContext.Default.CameraList);
+    }
+
     /// <summary><c>GET /api/cameras/{cameraId}/classifications?from=&amp;to=&amp;label=&amp;model=&amp;top=&amp;continuationToken=</c></summary>
     [Function("GetCameraClassifications")]
     public async Task<IActionResult> ListAsync(

@@ -35,6 +35,7 @@ public static class ProblemMapping
         ["unsupported-media-type"] = new(415, "The content type is not supported."),
         ["not-ready"] = new(503, "The server is not ready."),
         ["not-acceptable"] = new(406, "The requested media type cannot be answered."),
+        ["dashboard-file-not-found"] = new(404, "The dashboard has no such file."),
 
         // The image (ImageProblemException)
         ["empty-image"] = new(400, "The image cannot be read."),

@@ -11,6 +11,7 @@ public static class FunctionRoles
     /// <summary>Function name to the role it requires.</summary>
     public static IReadOnlyDictionary<string, string> Required { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["ListCameras"] = AppRoles.CamerasRead,
         ["GetCameraClassifications"] = AppRoles.CamerasRead,
         ["GetCameraSummary"] = AppRoles.CamerasRead,
         ["V2RepositoryIndex"] = AppRoles.ModelsManage,

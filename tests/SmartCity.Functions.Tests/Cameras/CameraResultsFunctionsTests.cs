@@ -184,4 +184,30 @@ public class CameraResultsFunctionsTests(AzuriteFixture azurite)
         Assert.StartsWith("application/problem+json", response.ContentType, StringComparison.Ordinal);
         Assert.Equal("urn:smartcity:problem:invalid-query", response.Json.GetProperty("type").GetString());
     }
+
+    [SkippableFact]
+    public async Task The_camera_list_names_every_camera_with_results_or_rejections_and_its_newest_row()
+    {
+        await using var pipeline = azurite.CreatePipeline();
+        var times = await SeedAsync(pipeline);
+        var rejectedOnly = await pipeline.UploadAsync("cam-rej", "r.jpg", "not an image"u8.ToArray(), Base.AddHours(2));
+        await pipeline.RunAsync(rejectedOnly);
+        await pipeline.UploadAsync("cam-unprocessed", "u.jpg", CameraImages.Synthetic(97), Base);
+
+        var context = HttpTestHost.Request("GET", "/api/cameras");
+        var response = await HttpTestHost.InvokeAsync(context, () => new CameraResultsFunctions(pipeline.Query).ListCamerasAsync(context.Request, CancellationToken.None));
+
+        Assert.Equal(200, response.Status);
+        Assert.StartsWith("application/json", response.ContentType, StringComparison.Ordinal);
+        Assert.False(response.Json.GetProperty("truncated").GetBoolean());
+        var cameras = response.Json.GetProperty("cameras").EnumerateArray().ToList();
+        // An upload with no stored result yet (cam-unprocessed) is no camera of the list.
+        Assert.Equal(["cam-other", "cam-q", "cam-rej"], cameras.Select(c => c.GetProperty("cameraId").GetString()));
+        var q = cameras[1].GetProperty("latest");
+        Assert.Equal(times.Max(), q.GetProperty("capturedAt").GetDateTimeOffset());
+        Assert.Equal("classified", q.GetProperty("status").GetString());
+        var rejected = cameras[2].GetProperty("latest");
+        Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        Assert.Equal(Base.AddHours(2), rejected.GetProperty("capturedAt").GetDateTimeOffset());
+    }
 }

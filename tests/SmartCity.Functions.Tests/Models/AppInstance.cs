@@ -23,11 +23,12 @@ internal sealed class AppInstance : IAsyncDisposable
 {
     private ModelRepositoryRefreshService? _refresh;
 
-    public AppInstance(ModelStorageAccount account, FaultPolicy? faults = null, int refreshSeconds = 30, int imagesPerMessage = 100, int minImagesPerLabel = 10)
+    public AppInstance(ModelStorageAccount account, FaultPolicy? faults = null, int refreshSeconds = 30, int imagesPerMessage = 100, int minImagesPerLabel = 10, string? modelsPath = null, Action<InferenceOptions>? configure = null)
     {
         Account = account;
         Cache = Path.Combine(Path.GetTempPath(), "smartcity-test-cache-" + Guid.NewGuid().ToString("N")[..8]);
-        Options = new InferenceOptions { ModelsPath = TestPaths.Models, MaxBatchSize = 16, RepositoryRefreshSeconds = refreshSeconds };
+        Options = new InferenceOptions { ModelsPath = modelsPath ?? TestPaths.Models, MaxBatchSize = 16, RepositoryRefreshSeconds = refreshSeconds };
+        configure?.Invoke(Options);
         Engine = new InferenceEngine(new ModelRepository(Options.ResolvedModelsPath), Options);
         Clients = account.ClientsFor(faults);
         var repositoryOptions = MsOptions.Create(new ModelRepositoryOptions { Container = account.ModelsContainer, CachePath = Cache });
@@ -49,6 +50,7 @@ internal sealed class AppInstance : IAsyncDisposable
         Versions = new ModelVersionFunctions(repositoryApi);
         Models = new ModelFunctions(new ModelCatalog(Engine));
         Predict = new PredictFunctions(new PredictHandler(Engine, http));
+        Explain = new ExplainFunctions(new PredictHandler(Engine, http));
         OpenInference = new OpenInferenceFunctions(new OpenInferenceHandler(Engine, http));
         Jobs = new TrainingJobStore(Clients, training);
         var steps = new TrainingStepSender(Clients, training);
@@ -80,6 +82,8 @@ internal sealed class AppInstance : IAsyncDisposable
     public ModelFunctions Models { get; }
 
     public PredictFunctions Predict { get; }
+
+    public ExplainFunctions Explain { get; }
 
     public OpenInferenceFunctions OpenInference { get; }
 
