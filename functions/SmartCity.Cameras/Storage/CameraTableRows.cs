@@ -15,6 +15,9 @@ internal static class CameraTableRows
     public static readonly IReadOnlyList<string> SummaryColumns =
         [Column.Status, Column.Model, Column.TopLabel, Column.CapturedAt, Column.BlobName, Column.Stale, Column.PictureFirstSeenAt, Column.ObjectCounts];
 
+    /// <summary>The columns a reclassification's listing reads.</summary>
+    public static readonly IReadOnlyList<string> VersionColumns = [Column.BlobName, Column.ModelVersion];
+
     private const char KeySeparator = '|';
 
     /// <summary>Most labels in a row's <c>Predictions</c> column (the document has them all).</summary>
@@ -84,6 +87,10 @@ internal static class CameraTableRows
         row.GetDateTimeOffset(Column.PictureFirstSeenAt),
         row.GetString(Column.OtherHeadLabels) is { Length: > 0 } heads ? JsonSerializer.Deserialize(heads, CameraJsonContext.Default.DictionaryStringString) : null,
         ReadObjectCounts(row));
+
+    /// <summary>A row read with <see cref="VersionColumns"/>: the upload's name and the model version of its result.</summary>
+    public static (string BlobName, string? Version) ReadBlobVersion(TableEntity row) =>
+        (row.GetString(Column.BlobName) ?? string.Empty, row.GetString(Column.ModelVersion));
 
     /// <summary>A row read with <see cref="SummaryColumns"/>.</summary>
     public static CameraSummaryRow ReadSummaryRow(TableEntity row) => new(
