@@ -117,6 +117,10 @@ public sealed class ReclassifyScenario : IBenchmarkScenario
             result.Row($"engine.PredictAsync {model.Id}, after", frameCount, flight, ReportFormat.F(engineAfter), "");
             result.Notes.Add($"{frames.Count} frame(s) from {Path.GetRelativePath(context.RepositoryRoot, context.FramesFolder)}, each uploaded {copies} times to one camera and classified by the pipeline at the default version (not timed). The job (listing pages, then batches of {BlobsPerMessage} uploads, {ParallelBlobs} at once per batch) ran from its first message to its completion with {Consumers} consumers taking messages from the Azurite queue; every one of the {count} result rows was at version {TargetVersion} afterwards.");
             result.Notes.Add($"Ratio = job frames/s ÷ the mean of engine.PredictAsync frames/s with {inFlight} callers on the same frames just before and after ({ReportFormat.F(engineRate)} frames/s). Per frame the job also reads the index row and the document, downloads the blob, commits the rows and the document with the index's ETag, and counts its batch; Azurite (Node.js) shares the {Environment.ProcessorCount} cores.");
+            if (context.Quick)
+            {
+                result.Notes.Add("--quick: a handful of frames in one batch, so the figures are dominated by start-up and batching edges; read the full run.");
+            }
         }
         finally
         {
