@@ -265,6 +265,11 @@ var appSettings appSettingsType = {
   trainingImagesPerMessage: 100
   trainingMinImagesPerLabel: 10
   trainingMaxImages: 20000
+  // Reclassifying history (issue 17): on the same account as the training jobs.
+  reclassifyQueue: 'camera-reclassify'
+  reclassifyJobsContainer: 'reclassifications'
+  reclassifyBlobsPerMessage: 50
+  reclassifyParallelBlobs: 8
   httpMaxExplainImages: httpMaxExplainImages
   customVisionProjects: customVisionProjects
   customVisionPredictionKeySha256: customVisionPredictionKeySha256
@@ -289,6 +294,7 @@ var storageLayout storageLayoutType = {
 
 // The Functions host moves a message that failed its last try to <queue>-poison; it is created with the queue.
 var trainingPoisonQueue = '${appSettings.trainingJobsQueue}-poison'
+var reclassifyPoisonQueue = '${appSettings.reclassifyQueue}-poison'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -346,6 +352,8 @@ module storage 'modules/storage.bicep' = {
       appSettings.modelRepositoryContainer
       appSettings.trainingDataContainer
       appSettings.trainingJobsContainer
+      // Reclassifying history (issue 17).
+      appSettings.reclassifyJobsContainer
     ]
     tableNames: [
       storageLayout.table
@@ -424,6 +432,8 @@ module queues 'modules/queues.bicep' = {
     queueNames: [
       appSettings.trainingJobsQueue
       trainingPoisonQueue
+      appSettings.reclassifyQueue
+      reclassifyPoisonQueue
     ]
   }
   dependsOn: [
@@ -443,6 +453,9 @@ module rbacModels 'modules/rbac-models.bicep' = {
     trainingDataContainerName: appSettings.trainingDataContainer
     trainingQueueName: appSettings.trainingJobsQueue
     trainingPoisonQueueName: trainingPoisonQueue
+    reclassifyJobsContainerName: appSettings.reclassifyJobsContainer
+    reclassifyQueueName: appSettings.reclassifyQueue
+    reclassifyPoisonQueueName: reclassifyPoisonQueue
   }
   dependsOn: [
     storage

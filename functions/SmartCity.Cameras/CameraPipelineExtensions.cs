@@ -30,6 +30,7 @@ public static class CameraPipelineExtensions
         services.TryAddSingleton<CameraStorageClients>();
         services.TryAddSingleton<CameraResultStore>();
         services.TryAddSingleton<CameraImageClassifier>();
+        services.TryAddSingleton<CameraReclassifier>();
         services.TryAddSingleton<CameraResultsQuery>();
         return services;
     }

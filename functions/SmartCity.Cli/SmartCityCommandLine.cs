@@ -5,6 +5,7 @@ using SmartCity.Cli.Classify;
 using SmartCity.Cli.Explain;
 using SmartCity.Cli.Push;
 using SmartCity.Cli.Quantize;
+using SmartCity.Cli.Reclassify;
 using SmartCity.Cli.Replay;
 using SmartCity.Cli.Training;
 using SmartCity.Inference;
@@ -37,6 +38,7 @@ internal static class SmartCityCommandLine
         new WriteCardCommand(console),
         new WriteExamplesCommand(console),
         new PushCommand(console),
+        new ReclassifyCommand(console),
     };
 
     /// <summary>Runs the command that <paramref name="args"/> name and returns its exit code.</summary>

@@ -230,6 +230,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Training__ImagesPerMessage: string(settings.trainingImagesPerMessage)
     Training__MinImagesPerLabel: string(settings.trainingMinImagesPerLabel)
     Training__MaxImages: string(settings.trainingMaxImages)
+
+    // Reclassifying history (issue 17).
+    ReclassifyQueue: settings.reclassifyQueue
+    Reclassify__JobsContainer: settings.reclassifyJobsContainer
+    Reclassify__BlobsPerMessage: string(settings.reclassifyBlobsPerMessage)
+    Reclassify__ParallelBlobs: string(settings.reclassifyParallelBlobs)
   }
 }
 

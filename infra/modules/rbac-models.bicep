@@ -21,6 +21,15 @@ param trainingQueueName string
 @description('Poison queue the Functions host moves a training message to after its last try.')
 param trainingPoisonQueueName string
 
+@description('Container of the reclassification jobs (documents and batches).')
+param reclassifyJobsContainerName string
+
+@description('Queue whose messages run the reclassification listings and batches.')
+param reclassifyQueueName string
+
+@description('Poison queue the Functions host moves a reclassification message to after its last try.')
+param reclassifyPoisonQueueName string
+
 // Built-in role definition IDs (the same in every tenant).
 var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe' // Storage Blob Data Contributor
 var storageBlobDataReaderRoleId = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1' // Storage Blob Data Reader
@@ -52,6 +61,11 @@ resource trainingDataContainer 'Microsoft.Storage/storageAccounts/blobServices/c
   name: trainingDataContainerName
 }
 
+resource reclassifyJobsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: blobService
+  name: reclassifyJobsContainerName
+}
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
   parent: storage
   name: 'default'
@@ -65,6 +79,16 @@ resource trainingQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2
 resource trainingPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
   parent: queueService
   name: trainingPoisonQueueName
+}
+
+resource reclassifyQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
+  parent: queueService
+  name: reclassifyQueueName
+}
+
+resource reclassifyPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
+  parent: queueService
+  name: reclassifyPoisonQueueName
 }
 
 // Storage Blob Data Contributor on the models container: list and download versions; publish (claim, files, manifest), default pointer, retired and unloaded marks, history.
@@ -144,5 +168,60 @@ resource trainingPoisonQueueSender 'Microsoft.Authorization/roleAssignments@2022
   }
 }
 
+// Storage Blob Data Contributor on the reclassifications container: job documents, batches and their results.
+resource reclassifyJobsContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(reclassifyJobsContainer.id, appPrincipalId, storageBlobDataContributorRoleId)
+  scope: reclassifyJobsContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Queue Data Reader on the reclassification queue: the queue trigger reads its length (for scaling out) and peeks.
+resource reclassifyQueueReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(reclassifyQueue.id, appPrincipalId, storageQueueDataReaderRoleId)
+  scope: reclassifyQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataReaderRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Queue Data Message Processor on the reclassification queue: the trigger receives and deletes messages.
+resource reclassifyQueueProcessor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(reclassifyQueue.id, appPrincipalId, storageQueueDataMessageProcessorRoleId)
+  scope: reclassifyQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataMessageProcessorRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Queue Data Message Sender on the reclassification queue: the app sends listing and batch messages.
+resource reclassifyQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(reclassifyQueue.id, appPrincipalId, storageQueueDataMessageSenderRoleId)
+  scope: reclassifyQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataMessageSenderRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Storage Queue Data Message Sender on the reclassification poison queue: the host moves a message there after its last try.
+resource reclassifyPoisonQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(reclassifyPoisonQueue.id, appPrincipalId, storageQueueDataMessageSenderRoleId)
+  scope: reclassifyPoisonQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataMessageSenderRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 @description('Number of role assignments made for the app identity.')
-output appRoleAssignmentCount int = 7
+output appRoleAssignmentCount int = 12

@@ -160,6 +160,26 @@ type appSettingsType = {
   @maxValue(200000)
   trainingMaxImages: int
 
+  @description('Queue of the reclassification listings and batches; the queue trigger reads it as %ReclassifyQueue% (ReclassifyQueue).')
+  @minLength(3)
+  @maxLength(56)
+  reclassifyQueue: string
+
+  @description('Container of the reclassification jobs\' documents and batches (Reclassify__JobsContainer).')
+  @minLength(3)
+  @maxLength(63)
+  reclassifyJobsContainer: string
+
+  @description('Uploads one reclassification batch message reclassifies (Reclassify__BlobsPerMessage).')
+  @minValue(1)
+  @maxValue(1000)
+  reclassifyBlobsPerMessage: int
+
+  @description('Uploads of one batch reclassified at once (Reclassify__ParallelBlobs).')
+  @minValue(1)
+  @maxValue(64)
+  reclassifyParallelBlobs: int
+
   @description('Most images one explain request may carry (Http__MaxExplainImages).')
   @minValue(1)
   @maxValue(4)

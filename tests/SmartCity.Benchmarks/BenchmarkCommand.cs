@@ -24,6 +24,7 @@ public static class BenchmarkCommand
         new ExplanationCostScenario(),
         new FootprintScenario(),
         new QuantizedBackboneScenario(),
+        new ReclassifyScenario(),
     ];
 
     /// <summary>The scenario's number, the title's prefix ("4" of "4. HTTP ..."), which <c>--only</c> also accepts.</summary>

@@ -42,6 +42,9 @@ public sealed class FunctionMetadataTests
         { "GetModelHistory", "models/{model}/history", "get", "Admin" },
         { "CreateTrainingJob", "models/{model}/training-jobs", "post", "Admin" },
         { "GetTrainingJob", "models/{model}/training-jobs/{jobId}", "get", "Admin" },
+        { "CreateReclassification", "cameras/reclassifications", "post", "Admin" },
+        { "GetReclassification", "cameras/reclassifications/{jobId}", "get", "Admin" },
+        { "ListReclassifications", "cameras/reclassifications", "get", "Admin" },
         { "CustomVisionClassifyImage", "customvision/v3.0/Prediction/{projectId}/classify/iterations/{publishedName}/image", "post", "Anonymous" },
         { "CustomVisionClassifyImageNoStore", "customvision/v3.0/Prediction/{projectId}/classify/iterations/{publishedName}/image/nostore", "post", "Anonymous" },
         { "CustomVisionDetectImage", "customvision/v3.0/Prediction/{projectId}/detect/iterations/{publishedName}/image", "post", "Anonymous" },
@@ -105,6 +108,17 @@ public sealed class FunctionMetadataTests
         Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
         Assert.Equal("ModelStorage", binding.GetProperty("connection").GetString());
         Assert.Equal("%TrainingJobsQueue%", binding.GetProperty("queueName").GetString());
+    }
+
+    [Fact]
+    public void The_reclassify_trigger_reads_the_configured_queue_on_the_ModelStorage_connection_with_no_output_bindings()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(TestPaths.FunctionsMetadata));
+        var function = document.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "RunReclassification");
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("ModelStorage", binding.GetProperty("connection").GetString());
+        Assert.Equal("%ReclassifyQueue%", binding.GetProperty("queueName").GetString());
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public partial class ModelRepositoryTemplateTests(CompiledTemplates compiled)
     [InlineData("ModelRepository__Container", "models")]
     [InlineData("Training__DataContainer", "training-data")]
     [InlineData("Training__JobsContainer", "training-jobs")]
+    [InlineData("Reclassify__JobsContainer", "reclassifications")]
     public void Container_of_the_setting_is_created(string setting, string name)
     {
         Assert.Equal(name, FunctionAppTemplateTests.ResolvedSetting(compiled.Main, setting));
@@ -35,7 +36,15 @@ public partial class ModelRepositoryTemplateTests(CompiledTemplates compiled)
     {
         var queue = FunctionAppTemplateTests.ResolvedSetting(compiled.Main, "TrainingJobsQueue");
         Assert.Equal("training-jobs", queue);
-        Assert.Equal([queue!, $"{queue}-poison"], CreatedQueueNames());
+        Assert.Equal([queue!, $"{queue}-poison"], CreatedQueueNames().Take(2));
+    }
+
+    [Fact]
+    public void Reclassify_queue_of_the_setting_and_its_poison_queue_are_created()
+    {
+        var queue = FunctionAppTemplateTests.ResolvedSetting(compiled.Main, "ReclassifyQueue");
+        Assert.Equal("camera-reclassify", queue);
+        Assert.Equal([queue!, $"{queue}-poison"], CreatedQueueNames().Skip(2));
     }
 
     [Fact]
@@ -61,6 +70,11 @@ public partial class ModelRepositoryTemplateTests(CompiledTemplates compiled)
         { QueueMessageProcessor, QueueType, "training-jobs" },
         { QueueMessageSender, QueueType, "training-jobs" },
         { QueueMessageSender, QueueType, "training-jobs-poison" },
+        { BlobDataContributor, ContainerType, "reclassifications" },
+        { QueueDataReader, QueueType, "camera-reclassify" },
+        { QueueMessageProcessor, QueueType, "camera-reclassify" },
+        { QueueMessageSender, QueueType, "camera-reclassify" },
+        { QueueMessageSender, QueueType, "camera-reclassify-poison" },
     };
 
     [Theory]

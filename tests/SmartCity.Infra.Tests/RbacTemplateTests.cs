@@ -67,6 +67,13 @@ public partial class RbacTemplateTests(CompiledTemplates compiled)
         { App, QueueMessageSender, OneQueue },
         { App, QueueMessageSender, OneQueue },
 
+        // The same for reclassifying history (issue 17): its jobs container, its queue and poison queue.
+        { App, BlobDataContributor, "container:reclassifications" },
+        { App, QueueDataReader, OneQueue },
+        { App, QueueMessageProcessor, OneQueue },
+        { App, QueueMessageSender, OneQueue },
+        { App, QueueMessageSender, OneQueue },
+
         // Event Grid's system topic: dead letters only.
         { EventGrid, BlobDataContributor, "container:dead-letter" },
 

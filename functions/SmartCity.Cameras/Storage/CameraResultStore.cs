@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -21,6 +22,7 @@ public sealed class CameraResultStore
 {
     private readonly BlobContainerClient _results;
     private readonly BlobContainerClient _rejected;
+    private readonly BlobContainerClient _images;
     private readonly TableClient _table;
     private readonly CameraFrameState _frames;
     private readonly CameraUploadCommitter _committer;
@@ -41,6 +43,7 @@ public sealed class CameraResultStore
         Options = options;
         _results = blobs.GetBlobContainerClient(options.ResultsContainer);
         _rejected = blobs.GetBlobContainerClient(options.RejectedContainer);
+        _images = blobs.GetBlobContainerClient(options.ImagesContainer);
         _table = tables.GetTableClient(options.TableName);
         _frames = new CameraFrameState(_table);
         var documents = new CameraDocuments(_results, _rejected);
@@ -176,6 +179,104 @@ public sealed class CameraResultStore
         {
             yield return CameraTableRows.ReadSummaryRow(row);
         }
+    }
+
+    /// <summary>The upload <c>{cameraId}/{name}</c> in the images container.</summary>
+    public BlobClient ImageBlob(string cameraId, string name) => _images.GetBlobClient($"{cameraId}/{name}");
+
+    /// <summary>The cameras with uploads whose id starts with <paramref name="prefix"/> (every camera for an empty one), from the images container's folders.</summary>
+    public async IAsyncEnumerable<string> ListCamerasAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        await foreach (var item in _images.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.IsPrefix && item.Prefix.TrimEnd('/') is { Length: > 0 } camera && CameraBlobPath.Validate(_images.Name, _images.Name, null, camera, "x") is null)
+            {
+                yield return camera;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One page of up to <paramref name="top"/> result rows of <paramref name="model"/> of a camera captured in [from, to), newest first:
+    /// each upload's name and the model version its stored result came from.
+    /// </summary>
+    public async Task<(IReadOnlyList<(string BlobName, string? Version)> Rows, string? ContinuationToken)> ListModelResultsAsync(
+        string cameraId, DateTimeOffset from, DateTimeOffset to, string model, int top, string? continuationToken, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var filter = CameraTableRows.ListFilter(new CameraClassificationFilter(cameraId, from, to, Model: model));
+        var pages = _table.QueryAsync<TableEntity>(filter, top, CameraTableRows.VersionColumns, cancellationToken).AsPages(continuationToken, top);
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
+            return ([.. page.Values.Select(CameraTableRows.ReadBlobVersion)], page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    /// <summary>The classification document of an upload, or null when there is none.</summary>
+    public async Task<CameraClassificationDocument?> ReadClassificationDocumentAsync(string cameraId, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await _results.GetBlobClient(DocumentName(cameraId, name)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson(CameraJsonContext.Default.CameraClassificationDocument);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Stores a reclassification of the blob version <paramref name="known"/> names (complete) in place of its result:
+    /// the rows are overwritten (same keys), the document replaced; false when anyone claimed the index since.
+    /// </summary>
+    public async Task<bool> SaveReclassificationAsync(ClassifiedUpload classified, CameraUploadIndex known, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(classified);
+        ArgumentNullException.ThrowIfNull(known);
+        var rows = CameraTableRows.ClassificationRows(classified);
+        var document = BinaryData.FromObjectAsJson(CameraClassificationDocument.From(classified, RowKeys(rows)), CameraJsonContext.Default.CameraClassificationDocument);
+        var commit = await _committer.CommitAsync(classified.Upload, CameraImageClassifier.StatusClassified, rows, document, known, cancellationToken, known.Generation).ConfigureAwait(false);
+        return commit.Stored;
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="model"/>'s entry of an upload's explanations with <paramref name="explanation"/> (removes it when null),
+    /// keeping the other models' entries; the document goes when no entry is left.
+    /// </summary>
+    public async Task ReplaceExplanationAsync(CameraUpload upload, string model, ModelExplanation? explanation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        var blob = _results.GetBlobClient(ExplanationName(upload.CameraId, upload.BlobName));
+        List<ModelExplanation> entries = [];
+        try
+        {
+            var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            entries.AddRange(content.Value.Content.ToObjectFromJson(CameraJsonContext.Default.CameraExplanationDocument)?.Models.Where(m => m.Model != model) ?? []);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            if (explanation is null)
+            {
+                return;
+            }
+        }
+
+        if (explanation is not null)
+        {
+            entries.Add(explanation);
+        }
+
+        if (entries.Count == 0)
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await SaveExplanationAsync(new CameraExplanationDocument(upload.CameraId, upload.BlobName, upload.SourceETag, entries), cancellationToken).ConfigureAwait(false);
     }
 
     private static string[] RowKeys(IEnumerable<TableEntity> rows) => [.. rows.Select(r => r.RowKey)];

@@ -15,6 +15,9 @@ internal static class CameraTableRows
     public static readonly IReadOnlyList<string> SummaryColumns =
         [Column.Status, Column.Model, Column.TopLabel, Column.CapturedAt, Column.BlobName, Column.Stale, Column.PictureFirstSeenAt, Column.ObjectCounts, Column.Confidence, Column.Estimates];
 
+    /// <summary>The columns a reclassification's listing reads.</summary>
+    public static readonly IReadOnlyList<string> VersionColumns = [Column.BlobName, Column.ModelVersion];
+
     private const char KeySeparator = '|';
 
     private const char ReasonSeparator = ',';
@@ -92,6 +95,10 @@ internal static class CameraTableRows
         row.GetString(Column.UnsureReasons) is { } reasons ? SplitReasons(reasons) : null,
         row.GetDouble(Column.Margin) is { } margin ? (float)margin : null,
         ReadEstimates(row));
+
+    /// <summary>A row read with <see cref="VersionColumns"/>: the upload's name and the model version of its result.</summary>
+    public static (string BlobName, string? Version) ReadBlobVersion(TableEntity row) =>
+        (row.GetString(Column.BlobName) ?? string.Empty, row.GetString(Column.ModelVersion));
 
     /// <summary>A row read with <see cref="SummaryColumns"/>.</summary>
     public static CameraSummaryRow ReadSummaryRow(TableEntity row) => new(

@@ -32,14 +32,20 @@ internal sealed class CameraUploadCommitter(TableClient table, CameraDocuments d
     /// <summary>Most rows deleted per finishing transaction (an entity group transaction holds 100 actions, one is the index).</summary>
     private const int DeletesPerTransaction = 99;
 
-    /// <summary>Stores <paramref name="rows"/> and <paramref name="document"/> as the upload's result, unless a newer version or another delivery stored it.</summary>
-    public async Task<CameraCommit> CommitAsync(CameraUpload upload, string status, IReadOnlyList<TableEntity> rows, BinaryData document, CameraUploadIndex? known, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores <paramref name="rows"/> and <paramref name="document"/> as the upload's result, unless a newer version or another delivery stored it.
+    /// <paramref name="replacesGeneration"/> (a reclassification) lets the same blob version, stored completely at that generation,
+    /// be replaced once: a claim by anyone else since (another reclassification, a re-upload) wins instead.
+    /// </summary>
+    public async Task<CameraCommit> CommitAsync(CameraUpload upload, string status, IReadOnlyList<TableEntity> rows, BinaryData document, CameraUploadIndex? known, CancellationToken cancellationToken, long? replacesGeneration = null)
     {
         var rowKeys = RowKeys(rows);
-        var (claim, winner) = await ClaimAsync(upload, status, rows, known, cancellationToken).ConfigureAwait(false);
+        var (claim, winner) = await ClaimAsync(upload, status, rows, known, replacesGeneration, cancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
-            return await StoredByAnotherAsync(upload, winner!, cancellationToken).ConfigureAwait(false);
+            return replacesGeneration is null
+                ? await StoredByAnotherAsync(upload, winner!, cancellationToken).ConfigureAwait(false)
+                : new CameraCommit(false, winner, winner?.RowKeys ?? []);
         }
 
         var name = CameraResultStore.DocumentName(upload.CameraId, upload.BlobName);
@@ -81,11 +87,16 @@ internal sealed class CameraUploadCommitter(TableClient table, CameraDocuments d
     }
 
     /// <summary>The claim, or null and the index of the version that stays (a duplicate or a newer version).</summary>
-    private async Task<(UploadClaim? Claim, CameraUploadIndex? Winner)> ClaimAsync(CameraUpload upload, string status, IReadOnlyList<TableEntity> rows, CameraUploadIndex? index, CancellationToken cancellationToken)
+    private async Task<(UploadClaim? Claim, CameraUploadIndex? Winner)> ClaimAsync(CameraUpload upload, string status, IReadOnlyList<TableEntity> rows, CameraUploadIndex? index, long? replacesGeneration, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (index is not null && !await MayReplaceAsync(upload, index, cancellationToken).ConfigureAwait(false))
+            if (replacesGeneration is { } generation && (index is null || !index.IsCompleteFor(upload.SourceETag) || index.Generation != generation))
+            {
+                return (null, index);
+            }
+
+            if (index is not null && replacesGeneration is null && !await MayReplaceAsync(upload, index, cancellationToken).ConfigureAwait(false))
             {
                 return (null, index);
             }

@@ -62,6 +62,8 @@ public static class ProblemMapping
         // Training jobs
         ["invalid-training-request"] = new(400, "The training request is invalid."),
         ["training-job-not-found"] = new(404, "The training job does not exist."),
+        ["invalid-reclassification-request"] = new(400, "The reclassification request is invalid."),
+        ["reclassification-not-found"] = new(404, "The reclassification does not exist."),
 
         // The Custom Vision routes (CustomVisionException)
         ["prediction-key-invalid"] = new(401, "The Prediction-Key is missing or invalid."),

@@ -24,6 +24,9 @@ public static class FunctionRoles
         ["GetModelHistory"] = AppRoles.ModelsManage,
         ["CreateTrainingJob"] = AppRoles.ModelsManage,
         ["GetTrainingJob"] = AppRoles.ModelsManage,
+        ["CreateReclassification"] = AppRoles.ModelsManage,
+        ["GetReclassification"] = AppRoles.ModelsManage,
+        ["ListReclassifications"] = AppRoles.ModelsManage,
     };
 
     /// <summary>The role a function requires, or null.</summary>
