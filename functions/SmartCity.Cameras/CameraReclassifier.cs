@@ -99,7 +99,9 @@ public sealed partial class CameraReclassifier
         }
 
         var previous = document.Models[position].Version;
-        if (previous == model.Version)
+        // A camera's calibrated model ({model}.cam-{camera}) has versions of its own: only an answer of
+        // this very model at this version is already done.
+        if (previous == model.Version && (document.Models[position].ServedBy ?? model.Name) == model.Name)
         {
             return new CameraReclassification(ReclassifyOutcome.AlreadyAtVersion, cameraId, name, previous);
         }
@@ -137,7 +139,7 @@ public sealed partial class CameraReclassifier
         }
 
         var upload = CameraUpload.From(_store.ImageBlob(cameraId, name), cameraId, name, download.Details);
-        var classified = Replace(document, upload, position, CameraModelResult.From(prediction), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var classified = Replace(document, upload, position, CameraModelResult.From(prediction, _store.Options), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (!await _store.SaveReclassificationAsync(classified, index, cancellationToken).ConfigureAwait(false))
         {
             return null;
