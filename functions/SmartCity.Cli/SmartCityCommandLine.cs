@@ -33,6 +33,8 @@ internal static class SmartCityCommandLine
         new ReplayCommand(console),
         TrainingCommand.VehicleType(console),
         TrainingCommand.TrafficScene(console),
+        TrainingCommand.TrafficScene2(console),
+        CalibrateCameraCommand.Create(console),
         new EvaluateStaleCommand(console),
         new QuantizeCommand(console),
         new WriteCardCommand(console),

@@ -2,7 +2,7 @@ namespace SmartCity.Cli.Tests;
 
 public class SmartCityCommandLineTests
 {
-    public static readonly string[] Commands = ["classify", "replay", "train-vehicle-type", "train-traffic-scene", "evaluate-stale", "write-card", "push"];
+    public static readonly string[] Commands = ["classify", "replay", "train-vehicle-type", "train-traffic-scene", "train-traffic-scene-2", "calibrate-camera", "evaluate-stale", "write-card", "push"];
 
     [Fact]
     public async Task No_arguments_print_the_usage_with_every_command_and_exit_1()

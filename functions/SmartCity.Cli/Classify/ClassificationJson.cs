@@ -55,6 +55,12 @@ internal static class ClassificationJson
             {
                 WriteHead(json, head == prediction.Heads[0] ? "predictions" : head.Name, head);
             }
+
+            // An estimate head (traffic-scene's vehicles) is one value: written as a number under its name.
+            foreach (var head in prediction.Heads.Where(h => h.Kind == OutputKind.Estimate && h.Scores.Length == 1))
+            {
+                json.WriteNumber(head.Name, Math.Round(head.Scores[0], 6));
+            }
         }
         else
         {

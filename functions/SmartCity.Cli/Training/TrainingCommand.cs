@@ -59,4 +59,13 @@ internal sealed class TrainingCommand : Command
         Path.Combine("models", "traffic-scene", "1"),
         console,
         TrafficSceneTrainer.RunAsync);
+
+    public static TrainingCommand TrafficScene2(CommandConsole console) => new(
+        "train-traffic-scene-2",
+        "traffic-scene",
+        "Train traffic-scene version 2: congestion, lighting and a vehicle occupancy estimate over 2x2 tiles, with calibration.bin for per-camera calibration; measured leave-one-camera-out zero-shot and with 10 calibration frames; write the model version.",
+        Path.Combine("..", "shared", "data", "traffic-cameras"),
+        Path.Combine("models", "traffic-scene", "2"),
+        console,
+        TrafficScene2Trainer.RunAsync);
 }

@@ -89,7 +89,7 @@ internal sealed class WriteExamplesCommand : Command
     /// <summary>The labelled files and their classes per head: a folder per label of the primary head, or a traffic-scene labels.csv.</summary>
     private static (IReadOnlyList<string> Files, IReadOnlyList<ExampleHead> Heads, string Source) Labelled(ModelVersion target, string data)
     {
-        var classification = target.Heads.Where(h => h.Kind != OutputKind.Embedding).ToList();
+        var classification = target.Heads.Where(h => h.Kind is not (OutputKind.Embedding or OutputKind.Estimate)).ToList();
         if (File.Exists(Path.Combine(data, "labels.csv")))
         {
             var (frames, _) = LabelledFrame.ReadLabels(data);

@@ -72,9 +72,9 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(target);
         var head = request.Query.TryGetValue("head", out var headText) ? headText.ToString() : null;
-        if (head is not null && !target.Heads.Any(h => h.Kind != OutputKind.Embedding && (h.Name ?? string.Empty) == head))
+        if (head is not null && !target.Heads.Any(h => h.Kind is not (OutputKind.Embedding or OutputKind.Estimate) && (h.Name ?? string.Empty) == head))
         {
-            var names = target.Heads.Where(h => h.Kind != OutputKind.Embedding && h.Name is not null).Select(h => h.Name!).ToList();
+            var names = target.Heads.Where(h => h.Kind is not (OutputKind.Embedding or OutputKind.Estimate) && h.Name is not null).Select(h => h.Name!).ToList();
             throw HttpApiException.InvalidQuery("head", names.Count == 0
                 ? $"is not needed: model '{target.Name}' has one head; got '{head}'."
                 : $"must name a classification head of '{target.Name}' ({string.Join(", ", names)}); got '{head}'.");

@@ -304,7 +304,7 @@ public sealed class ModelRepository
             : [(Field: "output", manifest.Output?.Name, manifest.Output?.Kind, manifest.Labels)];
         if (headSpecs[0].Kind is not { } kind)
         {
-            throw Fail($"{headSpecs[0].Field}.kind", "is required: 'logits', 'probabilities', 'zipmap' or 'embedding'.");
+            throw Fail($"{headSpecs[0].Field}.kind", "is required: 'logits', 'probabilities', 'zipmap', 'embedding' or 'estimate'.");
         }
 
         if (!isDetector && ((manifest.Task == ModelTask.ImageEmbedding) != (kind == OutputKind.Embedding)))
@@ -372,7 +372,7 @@ public sealed class ModelRepository
         {
             if (headKind is not { } k)
             {
-                throw Fail($"{field}.kind", "is required: 'logits', 'probabilities', 'zipmap' or 'embedding'.");
+                throw Fail($"{field}.kind", "is required: 'logits', 'probabilities', 'zipmap', 'embedding' or 'estimate'.");
             }
 
             if (headSpecs.Count > 1 && string.IsNullOrWhiteSpace(output))
@@ -383,6 +383,16 @@ public sealed class ModelRepository
             if (headSpecs.Count > 1 && k == OutputKind.ZipMap)
             {
                 throw Fail($"{field}.kind", "'zipmap' is supported for single-output models only.");
+            }
+
+            if (k == OutputKind.Estimate && field == headSpecs[0].Field)
+            {
+                throw Fail($"{field}.kind", "'estimate' cannot be a model's first output: an estimate is one value per image beside the classification the first head answers.");
+            }
+
+            if (k == OutputKind.Estimate && labelsName is not null)
+            {
+                throw Fail(field == "output" ? "labels" : $"{field}.labels", "is not read for an 'estimate' head: it answers one value per image, with no labels.");
             }
 
             IReadOnlyList<string> labels = [];
@@ -482,10 +492,10 @@ public sealed class ModelRepository
 
         foreach (var head in index.Heads)
         {
-            var spec = heads.FirstOrDefault(h => h.Kind != OutputKind.Embedding && h.Name == head.Output);
+            var spec = heads.FirstOrDefault(h => h.Kind is not (OutputKind.Embedding or OutputKind.Estimate) && h.Name == head.Output);
             if (spec is null)
             {
-                throw fail("examples", $"names '{file}', whose head '{head.Output}' is not a classification head of the model ({string.Join(", ", heads.Where(h => h.Kind != OutputKind.Embedding).Select(h => h.Name))}).");
+                throw fail("examples", $"names '{file}', whose head '{head.Output}' is not a classification head of the model ({string.Join(", ", heads.Where(h => h.Kind is not (OutputKind.Embedding or OutputKind.Estimate)).Select(h => h.Name))}).");
             }
 
             if (spec.Labels.Count > 0 && !spec.Labels.SequenceEqual(head.Labels, StringComparer.Ordinal))

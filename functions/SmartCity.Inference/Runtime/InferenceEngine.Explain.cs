@@ -63,9 +63,11 @@ public sealed partial class InferenceEngine
         {
             var spec = pipeline.Model.Heads[h];
             var labels = pipeline.HeadLabels(h);
-            var predictions = spec.Kind == OutputKind.Embedding ? [] : Postprocessing.TopK(unmasked[h], labels, top, threshold);
+            var predictions = spec.Kind is OutputKind.Embedding or OutputKind.Estimate ? [] : Postprocessing.TopK(unmasked[h], labels, top, threshold);
             heads[h] = new HeadPrediction(pipeline.OutputNames[h], spec.Kind, labels, unmasked[h], predictions);
-            if (spec.Kind == OutputKind.Embedding || unmasked[h].Length == 0)
+
+            // An estimate has no label to explain, and an embedding no class: no saliency map for either.
+            if (spec.Kind is OutputKind.Embedding or OutputKind.Estimate || unmasked[h].Length == 0)
             {
                 continue;
             }

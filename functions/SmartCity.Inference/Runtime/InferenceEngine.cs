@@ -214,7 +214,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
                     spec.Kind,
                     headLabels,
                     response.Heads[h],
-                    spec.Kind == OutputKind.Embedding ? [] : Postprocessing.TopK(response.Heads[h], headLabels, top, threshold));
+                    spec.Kind is OutputKind.Embedding or OutputKind.Estimate ? [] : Postprocessing.TopK(response.Heads[h], headLabels, top, threshold));
             }
 
             var postTicks = Stopwatch.GetTimestamp() - postStarted;

@@ -66,6 +66,14 @@ internal sealed class ModelPipeline : IAsyncDisposable
             throw new ModelLoadException(model.Id, last.Path, $"it has no output named {string.Join(", ", missing)} (it has: {string.Join(", ", last.Session.OutputMetadata.Keys)}).");
         }
 
+        for (var h = 0; h < model.Heads.Count; h++)
+        {
+            if (model.Heads[h].Kind == OutputKind.Estimate && last.Session.OutputMetadata[_outputNames[h]].Dimensions.Skip(1).Any(d => d > 1))
+            {
+                throw new ModelLoadException(model.Id, last.Path, $"its output '{_outputNames[h]}' is an 'estimate' head, which must give one value per image, but its shape is [{string.Join(",", last.Session.OutputMetadata[_outputNames[h]].Dimensions)}].");
+            }
+        }
+
         OutputName = _outputNames[0];
         _embeddingHead = model.Heads.ToList().FindIndex(h => h.Kind == OutputKind.Embedding);
         ExampleDimension = ExampleEmbeddingLength(last, first);
@@ -352,6 +360,11 @@ internal sealed class ModelPipeline : IAsyncDisposable
         }
 
         var width = values.Length / count;
+        if (kind == OutputKind.Estimate && width != 1)
+        {
+            throw new InvalidOperationException($"Model '{Model.Id}' returned {width} values per image for an 'estimate' head, which gives one.");
+        }
+
         var rows = new float[count][];
         for (var i = 0; i < count; i++)
         {

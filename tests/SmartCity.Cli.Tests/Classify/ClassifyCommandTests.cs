@@ -45,10 +45,12 @@ public partial class ClassifyCommandTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Output);
-        Assert.Equal("traffic-scene/1", json.RootElement.GetProperty("model").GetString());
+        Assert.Equal("traffic-scene/2", json.RootElement.GetProperty("model").GetString());
         foreach (var image in json.RootElement.GetProperty("images").EnumerateArray())
         {
-            Assert.Equal(["file", "width", "height", "predictions", "lighting", "ms"], image.EnumerateObject().Select(p => p.Name));
+            // vehicles: the estimate head, one number (an occupancy from 0 to 1).
+            Assert.Equal(["file", "width", "height", "predictions", "lighting", "vehicles", "ms"], image.EnumerateObject().Select(p => p.Name));
+            Assert.InRange(image.GetProperty("vehicles").GetDouble(), 0, 1);
             Assert.Equal(["free", "heavy", "moderate"], Labels(image.GetProperty("predictions")).Select(l => l.Label).Order(StringComparer.Ordinal));
             Assert.Equal(["day", "night", "twilight"], Labels(image.GetProperty("lighting")).Select(l => l.Label).Order(StringComparer.Ordinal));
         }

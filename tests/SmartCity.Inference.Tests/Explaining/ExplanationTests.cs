@@ -62,7 +62,7 @@ public sealed class ExplanationTests : IAsyncLifetime
         Assert.Equal(["congestion", "lighting"], explanation.Maps.Select(m => m.Head));
         Assert.Equal(17, explanation.Items);
         Assert.Equal(17 * model.Regions.Count, explanation.BackbonePasses);
-        Assert.Equal(["congestion", "lighting", "embedding"], explanation.Prediction.Heads.Select(h => h.Name));
+        Assert.Equal(["congestion", "lighting", "embedding", "vehicles"], explanation.Prediction.Heads.Select(h => h.Name));
         foreach (var map in explanation.Maps)
         {
             Assert.Equal(16, map.Scores.Length);

