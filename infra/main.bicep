@@ -111,7 +111,7 @@ param cameraExplainBelowProbability string = '0'
 param cameraUnsureMargin string = '0.2'
 
 @description('Comma-separated models that expect a calibrated model per camera ({model}.cam-{cameraId}); a camera without one gets unsure results. Empty: none (Camera__CalibratedModels).')
-param cameraCalibratedModels string = ''
+param cameraCalibratedModels string = 'traffic-scene'
 
 @description('Cells per side of the occlusion grid of an explanation, 2 to 12: grid*grid+1 model items each (Inference__ExplainGrid).')
 @minValue(2)

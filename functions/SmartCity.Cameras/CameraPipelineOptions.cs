@@ -85,10 +85,11 @@ public sealed class CameraPipelineOptions : IValidatableObject
     /// <summary>
     /// Comma-separated models that expect a calibrated model per camera
     /// (<see cref="CameraModelRouting.CameraModelName"/>): a camera without one is answered by the
-    /// base model and its result is <c>unsure</c> (reason <c>uncalibrated-camera</c>). Empty (default): none.
+    /// base model and its result is <c>unsure</c> (reason <c>uncalibrated-camera</c>). Default <c>traffic-scene</c>:
+    /// on a camera it was not trained on, its congestion is little better than always answering free. Empty: none.
     /// </summary>
     [RegularExpression(@"^\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?$", ErrorMessage = "Camera:CalibratedModels must be empty or a comma-separated list of model names made of letters, digits, '-', '_' or '.'.")]
-    public string CalibratedModels { get; set; } = string.Empty;
+    public string CalibratedModels { get; set; } = "traffic-scene";
 
     public IReadOnlyList<string> CalibratedModelNames =>
         CalibratedModels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
