@@ -90,7 +90,7 @@ param cameraModelRoutes string = 'frames-=traffic-scene;edge-=vehicle-type'
 
 @description('Cosine distance of frame embeddings, a decimal number from 0 to 1, at or below which a frame repeats the previous picture (Camera__StaleDistanceThreshold).')
 @minLength(1)
-param cameraStaleDistanceThreshold string = '0.0037'
+param cameraStaleDistanceThreshold string = '0.006'
 
 @description('Largest camera upload in bytes; larger ones are rejected without being downloaded (Camera__MaxImageBytes).')
 @minValue(1)
