@@ -20,6 +20,7 @@ namespace SmartCity.Functions.Tests.Training;
 /// model <c>traffic-scene.cam-2702</c> published and served by a second instance, which answers that
 /// camera's uploads with it. Ten frames of ../shared/data/traffic-cameras when present, else the one
 /// committed sample frame of the camera. Also the 400/404 answers and a redelivery after the publish.
+/// <c>MEASURE=1</c> also times the same calibration called directly, in the same run, and reports the ratio (not asserted).
 /// </summary>
 [Collection(AzuriteDefinition.Name)]
 public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOutputHelper output)
@@ -30,6 +31,8 @@ public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOu
     private const string Folder = "calibration/2702/";
     private static readonly TimeSpan PatienceLimit = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(5);
+
+    private static bool Measure => Environment.GetEnvironmentVariable("MEASURE") == "1";
 
     private static string? SharedFrames => TestPaths.SharedData is { } root && File.Exists(Path.Combine(root, "traffic-cameras", "labels.csv")) ? Path.Combine(root, "traffic-cameras") : null;
 
@@ -156,6 +159,27 @@ public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOu
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{frames} frames ({(SharedFrames is null ? "committed sample" : "shared data")}): job took {elapsed.TotalSeconds:0.0} s; leave-one-out congestion {(job.TryGetProperty("leaveOneOutCongestion", out var loo) ? loo.GetDouble().ToString("P1", CultureInfo.InvariantCulture) : "none")}"));
+        if (Measure)
+        {
+            // Baseline in the same run: the same calibration called directly (as calibrate-camera does), frames already in memory.
+            var labelled = new List<SmartCity.Training.Scenes.CalibrationFrame>();
+            await foreach (var item in account.Data.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, Folder, CancellationToken.None))
+            {
+                if (item.Name.EndsWith(".jpg", StringComparison.Ordinal))
+                {
+                    labelled.Add(new(item.Name, (await account.Data.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content.ToMemory(), "free", "day"));
+                }
+            }
+
+            var direct = Stopwatch.GetTimestamp();
+            var again = await SmartCity.Training.Scenes.SceneCalibration.CalibrateAsync(app.Engine, app.Engine.Repository.Get(Model, "2"), Camera, labelled);
+            var directTime = Stopwatch.GetElapsedTime(direct);
+            var plain = Stopwatch.GetTimestamp();
+            await SmartCity.Training.Scenes.SceneCalibration.CalibrateAsync(app.Engine, app.Engine.Repository.Get(Model, "2"), Camera, labelled, leaveOneOut: false);
+            var plainTime = Stopwatch.GetElapsedTime(plain);
+            Assert.NotEmpty(again.Files);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the job took {elapsed / directTime:0.00} times a direct SceneCalibration.CalibrateAsync of the same {labelled.Count} frames ({directTime.TotalSeconds:0.0} s), which took {directTime / plainTime:0.00} times one without leave-one-out ({plainTime.TotalSeconds:0.0} s)"));
+        }
     }
 
     [SkippableFact]
