@@ -273,4 +273,36 @@ public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOu
         Assert.Equal(1, changes.Count(c => c == "set-default"));
         output.WriteLine($"{pump.Invocations} invocations, {pump.Failures.Count} failed on the injected fault; history: {string.Join(", ", changes)}");
     }
+
+    [SkippableFact]
+    public async Task A_frame_that_is_not_an_image_is_left_out_and_listed_and_a_job_with_none_readable_fails_with_the_reason()
+    {
+        await using var account = await AccountAsync();
+        var (csv, frames) = await UploadFramesAsync(account, 1);
+        await account.Data.GetBlobClient(Folder + "notes.jpg").UploadAsync(BinaryData.FromString("not a picture"), overwrite: true);
+        var text = (await account.Data.GetBlobClient(csv).DownloadContentAsync()).Value.Content.ToString();
+        await account.Data.GetBlobClient(csv).UploadAsync(BinaryData.FromString(text + $"notes.jpg,{Camera},free,day,unsure\n"), overwrite: true);
+        await account.Data.GetBlobClient(Folder + "only-notes.csv").UploadAsync(BinaryData.FromString("file,congestion,lighting\nnotes.jpg,free,day\n"), overwrite: true);
+        await using var app = new AppInstance(account);
+
+        var created = await CreateAsync(app, Model, $$$"""{"cameraId": "{{{Camera}}}", "data": {"labelsCsv": "{{{csv}}}"}}""");
+        Assert.True(created.Status == 202, created.Body);
+        var hopeless = await CreateAsync(app, Model, $$$"""{"cameraId": "{{{Camera}}}", "data": {"labelsCsv": "{{{Folder}}}only-notes.csv"}}""");
+        Assert.True(hopeless.Status == 202, hopeless.Body);
+        var (location, hopelessLocation) = (created.Headers.Location.ToString(), hopeless.Headers.Location.ToString());
+        await Pump(account, app).RunAsync(async () => await FinishedAsync(app, location) && await FinishedAsync(app, hopelessLocation), JobTimeout);
+
+        var job = (await GetAsync(app, location)).Json;
+        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        Assert.Equal((frames + 1, frames), (job.GetProperty("frames").GetInt32(), job.GetProperty("framesRead").GetInt32()));
+        var unreadable = Assert.Single(job.GetProperty("unreadable").EnumerateArray());
+        Assert.Equal(Folder + "notes.jpg", unreadable.GetProperty("file").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(unreadable.GetProperty("reason").GetString()));
+
+        var failed = (await GetAsync(app, hopelessLocation)).Json;
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Contains("None of the 1 frames can be read", failed.GetProperty("failure")[0].GetString(), StringComparison.Ordinal);
+        Assert.False(failed.TryGetProperty("published", out _));
+        Assert.Equal(["1"], await account.PublishedVersionsAsync(CameraModel));
+    }
 }
