@@ -42,6 +42,8 @@ public sealed class FunctionMetadataTests
         { "GetModelHistory", "models/{model}/history", "get", "Admin" },
         { "CreateTrainingJob", "models/{model}/training-jobs", "post", "Admin" },
         { "GetTrainingJob", "models/{model}/training-jobs/{jobId}", "get", "Admin" },
+        { "CreateCalibrationJob", "models/{model}/calibrations", "post", "Admin" },
+        { "GetCalibrationJob", "models/{model}/calibrations/{jobId}", "get", "Admin" },
         { "CreateReclassification", "cameras/reclassifications", "post", "Admin" },
         { "GetReclassification", "cameras/reclassifications/{jobId}", "get", "Admin" },
         { "ListReclassifications", "cameras/reclassifications", "get", "Admin" },

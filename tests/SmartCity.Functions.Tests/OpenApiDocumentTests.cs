@@ -373,4 +373,38 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.True(IsValid(pageSchema, pageJson), pageJson);
         Assert.False(IsValid(pageSchema, pageJson.Replace("\"unsure\"", "\"maybe\"", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void Calibration_jobs_as_the_functions_serialize_them_validate_against_the_documented_schema()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        var job = new SmartCity.Functions.Training.CalibrationJobDocument
+        {
+            Id = "20261201090000-0123456789ab",
+            Model = "traffic-scene",
+            CameraId = "2702",
+            BaseVersion = "2",
+            CameraModel = "traffic-scene.cam-2702",
+            Request = new() { CameraId = "2702", Data = new() { LabelsCsv = "calibration/2702/labels.csv" } },
+            RequestedBy = "admin key",
+            State = SmartCity.Functions.Training.TrainingJobState.Succeeded,
+            CreatedAt = t0,
+            UpdatedAt = t0.AddSeconds(30),
+            StartedAt = t0.AddSeconds(1),
+            FinishedAt = t0.AddSeconds(30),
+            Frames = [new("calibration/2702/a.jpg", "free", "day", true), new("calibration/2702/b.jpg", "heavy", "night", false)],
+            SkippedUnusable = 1,
+            FramesRead = 1,
+            Unreadable = [new("calibration/2702/b.jpg", "corrupt-image: not an image")],
+            LeaveOneOutCongestion = 0.9,
+            PublishedVersion = "1",
+            PublishedIsDefault = true,
+        };
+        var json = JsonSerializer.Serialize(SmartCity.Functions.Training.CalibrationJobView.Of(job), SmartCity.Functions.Training.TrainingJsonContext.Default.CalibrationJobView);
+        var schema = ResponseSchema("/models/{model}/calibrations/{jobId}", "get", 200, "application/json");
+        Assert.True(IsValid(schema, json), json);
+        Assert.True(IsValid(ResponseSchema("/models/{model}/calibrations", "post", 202, "application/json"), json), json);
+        Assert.False(IsValid(schema, json.Replace("\"succeeded\"", "\"done\"", StringComparison.Ordinal)));
+        Assert.False(IsValid(schema, json.Replace("\"isDefault\"", "\"default\"", StringComparison.Ordinal)));
+    }
 }

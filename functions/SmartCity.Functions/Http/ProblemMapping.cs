@@ -62,6 +62,8 @@ public static class ProblemMapping
         // Training jobs
         ["invalid-training-request"] = new(400, "The training request is invalid."),
         ["training-job-not-found"] = new(404, "The training job does not exist."),
+        ["invalid-calibration-request"] = new(400, "The calibration request is invalid."),
+        ["calibration-job-not-found"] = new(404, "The calibration job does not exist."),
         ["invalid-reclassification-request"] = new(400, "The reclassification request is invalid."),
         ["reclassification-not-found"] = new(404, "The reclassification does not exist."),
 

@@ -24,6 +24,8 @@ public static class FunctionRoles
         ["GetModelHistory"] = AppRoles.ModelsManage,
         ["CreateTrainingJob"] = AppRoles.ModelsManage,
         ["GetTrainingJob"] = AppRoles.ModelsManage,
+        ["CreateCalibrationJob"] = AppRoles.ModelsManage,
+        ["GetCalibrationJob"] = AppRoles.ModelsManage,
         ["CreateReclassification"] = AppRoles.ModelsManage,
         ["GetReclassification"] = AppRoles.ModelsManage,
         ["ListReclassifications"] = AppRoles.ModelsManage,

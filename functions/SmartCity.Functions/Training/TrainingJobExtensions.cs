@@ -13,7 +13,7 @@ public static class TrainingJobExtensions
     /// Training jobs and what they need: the model repository they publish to
     /// (<see cref="ModelRepositoryExtensions.AddModelRepository"/>), <see cref="TrainingOptions"/> bound
     /// from <c>Training</c> (plus <c>TrainingJobsQueue</c>) and validated at start, the job store,
-    /// queue, data reader, runner and HTTP handler, and the start-up creation of the queues.
+    /// queue, data reader, runners and HTTP handlers (training and camera calibration jobs), and the start-up creation of the queues.
     /// </summary>
     public static IServiceCollection AddTrainingJobs(this IServiceCollection services)
     {
@@ -29,6 +29,8 @@ public static class TrainingJobExtensions
         services.TryAddSingleton<TrainingDataReader>();
         services.TryAddSingleton<TrainingJobRunner>();
         services.TryAddSingleton<TrainingJobHandler>();
+        services.TryAddSingleton<CalibrationJobRunner>();
+        services.TryAddSingleton<CalibrationJobHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TrainingStorageSetup>());
         return services;
     }

@@ -12,7 +12,8 @@ namespace SmartCity.Functions.Training;
 /// A job's storage in <c>Training:JobsContainer</c>, under <c>&lt;model&gt;/&lt;job&gt;/</c>: the job
 /// document (<c>job.json</c>, written only with its ETag), the list of labelled images
 /// (<c>images.json</c>), one embeddings blob per step (<c>embeddings/NNNNN.bin</c>, rewritten
-/// whole by a retry) and the trained package (<c>package/</c>) the publish step reads.
+/// whole by a retry) and the trained package (<c>package/</c>) the publish step reads; and each
+/// calibration job's document (<c>&lt;model&gt;/calibrations/&lt;job&gt;/job.json</c>).
 /// </summary>
 public sealed class TrainingJobStore
 {
@@ -107,10 +108,53 @@ public sealed class TrainingJobStore
         return files;
     }
 
+    /// <summary>Stores a new calibration job (<c>&lt;model&gt;/calibrations/&lt;job&gt;/job.json</c>); its ETag.</summary>
+    public async Task<ETag> CreateCalibrationAsync(CalibrationJobDocument job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var upload = await CalibrationDocument(job.Model, job.Id).UploadAsync(Serialize(job), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+        return upload.Value.ETag;
+    }
+
+    /// <summary>The calibration job and its ETag, or null when there is none.</summary>
+    public async Task<(CalibrationJobDocument Job, ETag ETag)?> ReadCalibrationAsync(string model, string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await CalibrationDocument(model, jobId).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            var job = JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, TrainingJsonContext.Default.CalibrationJobDocument);
+            return job is null ? null : (job, content.Value.Details.ETag);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the calibration job if it is unchanged since <paramref name="etag"/>; the new ETag, or null when another invocation changed it first.</summary>
+    public async Task<ETag?> TryWriteCalibrationAsync(CalibrationJobDocument job, ETag etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        try
+        {
+            var upload = await CalibrationDocument(job.Model, job.Id).UploadAsync(Serialize(job), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken).ConfigureAwait(false);
+            return upload.Value.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+
+    private BlobClient CalibrationDocument(string model, string jobId) => Container.GetBlobClient($"{model}/calibrations/{jobId}/job.json");
+
     private BlobClient Document(string model, string jobId) => Container.GetBlobClient($"{model}/{jobId}/job.json");
 
     private static string ChunkName(string model, string jobId, int chunk) =>
         string.Create(CultureInfo.InvariantCulture, $"{model}/{jobId}/embeddings/{chunk:D5}.bin");
+
+    private static BinaryData Serialize(CalibrationJobDocument job) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, TrainingJsonContext.Default.CalibrationJobDocument));
 
     private static BinaryData Serialize(TrainingJobDocument job) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, TrainingJsonContext.Default.TrainingJobDocument));
 }

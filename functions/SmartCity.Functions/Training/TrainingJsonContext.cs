@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace SmartCity.Functions.Training;
 
-/// <summary>Source-generated JSON of training requests, jobs and messages (camelCase).</summary>
+/// <summary>Source-generated JSON of training and calibration requests, jobs and messages (camelCase).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -12,4 +12,7 @@ namespace SmartCity.Functions.Training;
 [JsonSerializable(typeof(TrainingJobMessage))]
 [JsonSerializable(typeof(TrainingJobView))]
 [JsonSerializable(typeof(List<TrainingImage>))]
+[JsonSerializable(typeof(CalibrationJobRequest))]
+[JsonSerializable(typeof(CalibrationJobDocument))]
+[JsonSerializable(typeof(CalibrationJobView))]
 public sealed partial class TrainingJsonContext : JsonSerializerContext;

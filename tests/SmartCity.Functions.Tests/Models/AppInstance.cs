@@ -55,8 +55,11 @@ internal sealed class AppInstance : IAsyncDisposable
         Jobs = new TrainingJobStore(Clients, training);
         var steps = new TrainingStepSender(Clients, training);
         var runner = new TrainingJobRunner(Engine, Synchronizer, publisher, Jobs, steps, new TrainingDataReader(Clients, training), training, NullLogger<TrainingJobRunner>.Instance);
+        var reader = new TrainingDataReader(Clients, training);
+        var calibrations = new CalibrationJobRunner(Engine, Synchronizer, publisher, Jobs, reader, NullLogger<CalibrationJobRunner>.Instance);
         Training = new TrainingJobFunctions(new TrainingJobHandler(Jobs, steps, http));
-        RunTrainingJob = new RunTrainingJob(runner);
+        Calibrations = new CalibrationJobFunctions(new CalibrationJobHandler(Engine, Jobs, steps, reader, http));
+        RunTrainingJob = new RunTrainingJob(runner, calibrations);
     }
 
     public ModelStorageAccount Account { get; }
@@ -90,6 +93,8 @@ internal sealed class AppInstance : IAsyncDisposable
     public TrainingJobStore Jobs { get; }
 
     public TrainingJobFunctions Training { get; }
+
+    public CalibrationJobFunctions Calibrations { get; }
 
     public RunTrainingJob RunTrainingJob { get; }
 

@@ -92,6 +92,8 @@ public class AppRoleMiddlewareTests
     [InlineData("V2RepositoryIndex", null, 401)]
     [InlineData("PublishModelVersion", "Cameras.Read", 403)]
     [InlineData("CreateTrainingJob", "Cameras.Read", 403)]
+    [InlineData("CreateCalibrationJob", "Cameras.Read", 403)]
+    [InlineData("GetCalibrationJob", null, 401)]
     [InlineData("RetireModelVersion", null, 401)]
     public async Task With_Easy_Auth_on_model_management_refuses_a_caller_without_Models_Manage(string function, string? role, int status)
     {
@@ -114,7 +116,7 @@ public class AppRoleMiddlewareTests
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(13, admin.Count);
+        Assert.Equal(15, admin.Count);
         Assert.Equal(admin, FunctionRoles.Required.Where(r => r.Value == AppRoles.ModelsManage).Select(r => r.Key).Order(StringComparer.Ordinal));
     }
 }
