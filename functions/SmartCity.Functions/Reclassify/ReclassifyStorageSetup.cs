@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ namespace SmartCity.Functions.Reclassify;
 /// the jobs container are created when they do not exist (locally, on Azurite; in Azure the Bicep
 /// made them). Runs in the background and only warns when storage cannot be reached.
 /// </summary>
-internal sealed partial class ReclassifyStorageSetup(ModelStorageClients clients, IOptions<ReclassifyOptions> options, ILogger<ReclassifyStorageSetup> logger) : IHostedService
+internal sealed class ReclassifyStorageSetup(ModelStorageClients clients, IOptions<ReclassifyOptions> options, ILogger<ReclassifyStorageSetup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,36 +20,12 @@ internal sealed partial class ReclassifyStorageSetup(ModelStorageClients clients
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    internal async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            foreach (var name in new[] { options.Value.Queue, options.Value.PoisonQueue })
-            {
-                var queue = clients.Queues.GetQueueClient(name);
-                if (!await queue.ExistsAsync(cancellationToken))
-                {
-                    await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                    LogCreated(logger, "queue", name);
-                }
-            }
-
-            var container = clients.Blobs.GetBlobContainerClient(options.Value.JobsContainer);
-            if (!await container.ExistsAsync(cancellationToken))
-            {
-                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                LogCreated(logger, "container", options.Value.JobsContainer);
-            }
-        }
-        catch (Exception ex) when (ex is RequestFailedException or AggregateException or InvalidOperationException || ex.GetType().Namespace?.StartsWith("Azure", StringComparison.Ordinal) == true)
-        {
-            LogUnreachable(logger, ex.Message);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created the {Kind} {Name} on ModelStorage")]
-    private static partial void LogCreated(ILogger logger, string kind, string name);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The reclassification queues and container on ModelStorage could not be checked: {Problem}")]
-    private static partial void LogUnreachable(ILogger logger, string problem);
+    internal Task EnsureAsync(CancellationToken cancellationToken) =>
+        ModelStorageSetup.EnsureAsync(
+            clients,
+            [options.Value.Queue, options.Value.PoisonQueue],
+            [options.Value.JobsContainer],
+            "reclassification queues and container",
+            logger,
+            cancellationToken);
 }
