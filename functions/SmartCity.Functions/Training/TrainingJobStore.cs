@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -27,42 +28,21 @@ public sealed class TrainingJobStore
     public BlobContainerClient Container { get; }
 
     /// <summary>Stores a new job; its ETag.</summary>
-    public async Task<ETag> CreateAsync(TrainingJobDocument job, CancellationToken cancellationToken)
+    public Task<ETag> CreateAsync(TrainingJobDocument job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var upload = await Document(job.Model, job.Id).UploadAsync(Serialize(job), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
-        return upload.Value.ETag;
+        return CreateDocumentAsync(Document(job.Model, job.Id), job, TrainingJsonContext.Default.TrainingJobDocument, cancellationToken);
     }
 
     /// <summary>The job and its ETag, or null when there is none.</summary>
-    public async Task<(TrainingJobDocument Job, ETag ETag)?> ReadAsync(string model, string jobId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await Document(model, jobId).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var job = JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, TrainingJsonContext.Default.TrainingJobDocument);
-            return job is null ? null : (job, content.Value.Details.ETag);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
-        }
-    }
+    public Task<(TrainingJobDocument Job, ETag ETag)?> ReadAsync(string model, string jobId, CancellationToken cancellationToken) =>
+        ReadDocumentAsync(Document(model, jobId), TrainingJsonContext.Default.TrainingJobDocument, cancellationToken);
 
     /// <summary>Writes the job if it is unchanged since <paramref name="etag"/>; the new ETag, or null when another invocation changed it first.</summary>
-    public async Task<ETag?> TryWriteAsync(TrainingJobDocument job, ETag etag, CancellationToken cancellationToken)
+    public Task<ETag?> TryWriteAsync(TrainingJobDocument job, ETag etag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        try
-        {
-            var upload = await Document(job.Model, job.Id).UploadAsync(Serialize(job), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken).ConfigureAwait(false);
-            return upload.Value.ETag;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return null;
-        }
+        return TryWriteDocumentAsync(Document(job.Model, job.Id), job, etag, TrainingJsonContext.Default.TrainingJobDocument, cancellationToken);
     }
 
     public Task WriteImagesAsync(string model, string jobId, List<TrainingImage> images, CancellationToken cancellationToken) =>
@@ -109,22 +89,38 @@ public sealed class TrainingJobStore
     }
 
     /// <summary>Stores a new calibration job (<c>&lt;model&gt;/calibrations/&lt;job&gt;/job.json</c>); its ETag.</summary>
-    public async Task<ETag> CreateCalibrationAsync(CalibrationJobDocument job, CancellationToken cancellationToken)
+    public Task<ETag> CreateCalibrationAsync(CalibrationJobDocument job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var upload = await CalibrationDocument(job.Model, job.Id).UploadAsync(Serialize(job), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
-        return upload.Value.ETag;
+        return CreateDocumentAsync(CalibrationDocument(job.Model, job.Id), job, TrainingJsonContext.Default.CalibrationJobDocument, cancellationToken);
     }
 
     /// <summary>The calibration job and its ETag, or null when there is none.</summary>
-    public async Task<(CalibrationJobDocument Job, ETag ETag)?> ReadCalibrationAsync(string model, string jobId, CancellationToken cancellationToken)
+    public Task<(CalibrationJobDocument Job, ETag ETag)?> ReadCalibrationAsync(string model, string jobId, CancellationToken cancellationToken) =>
+        ReadDocumentAsync(CalibrationDocument(model, jobId), TrainingJsonContext.Default.CalibrationJobDocument, cancellationToken);
+
+    /// <summary>Writes the calibration job if it is unchanged since <paramref name="etag"/>; the new ETag, or null when another invocation changed it first.</summary>
+    public Task<ETag?> TryWriteCalibrationAsync(CalibrationJobDocument job, ETag etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return TryWriteDocumentAsync(CalibrationDocument(job.Model, job.Id), job, etag, TrainingJsonContext.Default.CalibrationJobDocument, cancellationToken);
+    }
+
+    private async Task<ETag> CreateDocumentAsync<T>(BlobClient blob, T document, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var upload = await blob.UploadAsync(Serialize(document, type), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+        return upload.Value.ETag;
+    }
+
+    private static async Task<(T Document, ETag ETag)?> ReadDocumentAsync<T>(BlobClient blob, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
     {
         try
         {
-            var content = await CalibrationDocument(model, jobId).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            var job = JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, TrainingJsonContext.Default.CalibrationJobDocument);
-            return job is null ? null : (job, content.Value.Details.ETag);
+            var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            var document = JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, type);
+            return document is null ? null : (document, content.Value.Details.ETag);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -132,13 +128,11 @@ public sealed class TrainingJobStore
         }
     }
 
-    /// <summary>Writes the calibration job if it is unchanged since <paramref name="etag"/>; the new ETag, or null when another invocation changed it first.</summary>
-    public async Task<ETag?> TryWriteCalibrationAsync(CalibrationJobDocument job, ETag etag, CancellationToken cancellationToken)
+    private static async Task<ETag?> TryWriteDocumentAsync<T>(BlobClient blob, T document, ETag etag, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
         try
         {
-            var upload = await CalibrationDocument(job.Model, job.Id).UploadAsync(Serialize(job), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken).ConfigureAwait(false);
+            var upload = await blob.UploadAsync(Serialize(document, type), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, cancellationToken).ConfigureAwait(false);
             return upload.Value.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
@@ -154,7 +148,6 @@ public sealed class TrainingJobStore
     private static string ChunkName(string model, string jobId, int chunk) =>
         string.Create(CultureInfo.InvariantCulture, $"{model}/{jobId}/embeddings/{chunk:D5}.bin");
 
-    private static BinaryData Serialize(CalibrationJobDocument job) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, TrainingJsonContext.Default.CalibrationJobDocument));
 
-    private static BinaryData Serialize(TrainingJobDocument job) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(job, TrainingJsonContext.Default.TrainingJobDocument));
+    private static BinaryData Serialize<T>(T document, JsonTypeInfo<T> type) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(document, type));
 }
