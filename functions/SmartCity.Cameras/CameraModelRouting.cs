@@ -39,7 +39,7 @@ public static class CameraModelRouting
     public static ModelVersion? CalibratedVersion(ModelRepository repository, string model, string cameraId)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        if (CameraModelName(model, cameraId) is not { } name || !repository.Names.Contains(name, StringComparer.Ordinal))
+        if (CameraModelName(model, cameraId) is not { } name || !repository.IsServed(name))
         {
             return null;
         }

@@ -70,6 +70,13 @@ public sealed class ModelRepository
     /// <summary>Every version the repository knows with its state and reason (the repository index).</summary>
     public IReadOnlyList<ModelVersionState> Index => _contents.States;
 
+    /// <summary>Whether <paramref name="name"/> is among <see cref="Names"/> (served and not unloaded), without building that list.</summary>
+    public bool IsServed(string name)
+    {
+        var contents = _contents;
+        return contents.Served.ContainsKey(name) && !contents.Unloaded.ContainsKey(name);
+    }
+
     /// <summary>Whether the repository knows the model, in any state.</summary>
     public bool Contains(string name)
     {
