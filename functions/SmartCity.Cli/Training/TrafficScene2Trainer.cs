@@ -23,6 +23,9 @@ internal static class TrafficScene2Trainer
 
     public static readonly int[] Seeds = [1, 2, 3, 4, 5];
 
+    /// <summary>Calibration frame counts of the learning curve: how congestion accuracy grows with the labelled frames of a camera.</summary>
+    public static readonly int[] CurveFrames = [5, 10, 20, 30, 40];
+
     /// <summary>Vehicle crops per class used as positives of the presence head.</summary>
     public const int CropsPerClass = 100;
 
@@ -57,6 +60,9 @@ internal static class TrafficScene2Trainer
         var table = new StringBuilder();
         table.AppendLine("| unseen camera | frames | constant `free` | congestion zero-shot | macro-F1 | lighting | vehicles vs congestion (Spearman) | calibrated: test frames | constant `free` | congestion | macro-F1 | lighting |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var curve = new StringBuilder();
+        curve.AppendLine("| unseen camera | " + string.Join(" | ", CurveFrames.Select(n => n.ToString(CultureInfo.InvariantCulture) + " frames")) + " |");
+        curve.AppendLine("|---|" + string.Concat(CurveFrames.Select(_ => "---:|")));
         foreach (var camera in cameras)
         {
             var train = Enumerable.Range(0, frames.Count).Where(i => frames[i].Camera != camera).ToList();
@@ -87,6 +93,24 @@ internal static class TrafficScene2Trainer
                 testCount = rest.Count;
             }
 
+            // The learning curve: the same calibration with more labelled frames of the camera.
+            var cells = new List<string>();
+            foreach (var n in CurveFrames)
+            {
+                double curveAcc = 0, curveFree = 0;
+                foreach (var seed in Seeds)
+                {
+                    var chosen = Choose(test, frames, n, seed);
+                    var rest = test.Except(chosen).ToList();
+                    var calibrated = SceneCalibration.Fit(data, [.. chosen.Select(i => Example(frames[i], pooled[i]))]);
+                    curveAcc += Evaluate(calibrated.Congestion, pooled, frames, rest, f => f.Congestion, TrafficSceneHeads.CongestionLabels).Accuracy / Seeds.Length;
+                    curveFree += rest.Count(i => frames[i].Congestion == 0) / (double)rest.Count / Seeds.Length;
+                }
+
+                cells.Add(Format($"{curveAcc:P1} (`free` {curveFree:P1}, {test.Count - n} tested)"));
+            }
+
+            curve.AppendLine($"| {camera} | {string.Join(" | ", cells)} |");
             table.AppendLine(Format($"| {camera} | {test.Count} | {free:P1} | {congestion.Accuracy:P1} | {congestion.MacroF1:0.00} | {lighting.Accuracy:P1} | {rho:0.00} | {testCount} | {calFree:P1} | {acc:P1} | {f1:0.00} | {light:P1} |"));
             report.AppendLine(Format($"### Camera {camera} unseen, zero-shot"));
             report.AppendLine();
@@ -108,7 +132,7 @@ internal static class TrafficScene2Trainer
             await File.WriteAllBytesAsync(Path.Combine(settings.Output, name), content, cancellationToken);
         }
 
-        await File.WriteAllTextAsync(Path.Combine(settings.Output, "TRAINING.md"), Report(frames, backbone, settings, table.ToString(), report.ToString()), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(settings.Output, "TRAINING.md"), Report(frames, backbone, settings, table.ToString(), curve.ToString(), report.ToString()), cancellationToken);
         await console.Output.WriteLineAsync($"Wrote {settings.Output}");
         return ExitCodes.Success;
     }
@@ -281,7 +305,7 @@ internal static class TrafficScene2Trainer
         };
     }
 
-    private static string Report(List<LabelledFrame> frames, ModelVersion backbone, TrainingSettings settings, string table, string details)
+    private static string Report(List<LabelledFrame> frames, ModelVersion backbone, TrainingSettings settings, string table, string curve, string details)
     {
         var text = new StringBuilder();
         text.AppendLine(Format($"# traffic-scene, version {settings.OutputVersion}: how it was trained"));
@@ -299,6 +323,12 @@ internal static class TrafficScene2Trainer
         text.AppendLine(Format($"Zero-shot: heads trained on the two other cameras. Calibrated: the same plus {CalibrationFrames} frames of the unseen camera (one from each tenth of its frames in time order, chosen at random within it), tested on its other frames; the mean over seeds {string.Join(", ", Seeds)}. `constant free` is the accuracy of always answering `free` on the same frames."));
         text.AppendLine();
         text.Append(table);
+        text.AppendLine();
+        text.AppendLine("### Calibrated congestion accuracy against the number of labelled frames");
+        text.AppendLine();
+        text.AppendLine(Format($"The same calibration with more frames of the unseen camera (one from each of N equal spans of its frames in time order), tested on its other frames; mean over seeds {string.Join(", ", Seeds)}, with the constant `free` answer on the same frames. Fewer frames are left to test as N grows, so the columns are not tested on the same frames."));
+        text.AppendLine();
+        text.Append(curve);
         text.AppendLine();
         text.AppendLine(details);
         text.AppendLine("## Credit");
