@@ -39,7 +39,9 @@ public static class FootprintChild
         double MsPerImage,
         double ImagesPerSecond,
         double PeakWorkingSetMb,
-        double PeakAfterFirstAnswerMb);
+        double PeakAfterFirstAnswerMb,
+        double CpuMsPerImage,
+        double CoresUsed);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
@@ -71,7 +73,7 @@ public static class FootprintChild
 
         await using IServer server = stack switch
         {
-            "raw" => new RawServer(options),
+            "raw" => new RawServer(options, int.Parse(Value("--raw-threads") ?? "0", ReportFormat.Culture)),
             "host" => new HostServer(options),
             _ => new EngineServer(options, Value("--model") ?? BenchmarkContext.VehicleType, Value("--version")),
         };
@@ -84,6 +86,7 @@ public static class FootprintChild
         {
             var peakAfterFirst = beforeRun.PeakWorkingSet64 / 1048576.0;
             var next = -1;
+            var cpuBefore = beforeRun.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var workers = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
             {
@@ -96,6 +99,7 @@ public static class FootprintChild
             await Task.WhenAll(workers);
             var seconds = clock.Elapsed.TotalSeconds;
             using var process = Process.GetCurrentProcess();
+            var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
             var report = new Report(
                 stack,
                 Environment.ProcessorCount,
@@ -107,7 +111,9 @@ public static class FootprintChild
                 seconds * 1000.0 / files.Length * callers,
                 files.Length / seconds,
                 process.PeakWorkingSet64 / 1048576.0,
-                peakAfterFirst);
+                peakAfterFirst,
+                cpu * 1000.0 / files.Length,
+                cpu / seconds);
             await output.WriteLineAsync(Prefix + JsonSerializer.Serialize(report, BenchmarkJsonContext.Default.FootprintReport));
         }
 
@@ -192,7 +198,10 @@ public static class FootprintChild
         }
     }
 
-    /// <summary>Raw ONNX Runtime: the files as they are (batch 1), default session options, one buffer per call.</summary>
+    /// <summary>
+    /// Raw ONNX Runtime: the files as they are (batch 1), default session options (or, with
+    /// <c>--raw-threads N</c>, N intra-op threads), one buffer per call.
+    /// </summary>
     private sealed class RawServer : IServer
     {
         private readonly InferenceSession _backbone;
@@ -204,13 +213,19 @@ public static class FootprintChild
         private readonly string _headInput;
         private readonly RunOptions _runOptions = new();
 
-        public RawServer(InferenceOptions options)
+        public RawServer(InferenceOptions options, int intraOpThreads)
         {
             var repository = new ModelRepository(options.ResolvedModelsPath);
             var vehicle = repository.Get(BenchmarkContext.VehicleType);
             var backbone = vehicle.Backbone ?? throw new InvalidOperationException("vehicle-type has no backbone.");
-            _backbone = new InferenceSession(backbone.OnnxPath);
-            _head = new InferenceSession(vehicle.OnnxPath);
+            using var sessionOptions = new SessionOptions();
+            if (intraOpThreads > 0)
+            {
+                sessionOptions.IntraOpNumThreads = intraOpThreads;
+            }
+
+            _backbone = new InferenceSession(backbone.OnnxPath, sessionOptions);
+            _head = new InferenceSession(vehicle.OnnxPath, sessionOptions);
             _format = new TensorFormat(backbone.ImageInput);
             _preprocessor = new ImagePreprocessor(options.MaxPixels);
             _backboneInput = _backbone.InputMetadata.Keys.First();

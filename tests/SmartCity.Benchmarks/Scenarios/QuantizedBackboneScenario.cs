@@ -127,7 +127,7 @@ public sealed class QuantizedBackboneScenario : IBenchmarkScenario
             foreach (var version in new[] { full, quantized })
             {
                 children[version.Version].Add(await FootprintScenario.LaunchAsync(context, FootprintChild.Argument, FootprintChild.Prefix, BenchmarkJsonContext.Default.FootprintReport,
-                    ["--stack", "engine", "--model", version.Name, "--version", version.Version, "--callers", "1", "--count", images.ToString(ReportFormat.Culture)], oneCore: false, cancellationToken));
+                    ["--stack", "engine", "--model", version.Name, "--version", version.Version, "--callers", "1", "--count", images.ToString(ReportFormat.Culture)], oneCore: null, cancellationToken));
             }
         }
 
