@@ -36,7 +36,7 @@ public static class ColdChild
             OptimizedModelCachePath = Value("--cache"),
         };
         await using var engine = new InferenceEngine(new ModelRepository(options.ResolvedModelsPath), options, logger);
-        var model = engine.Repository.Get(BenchmarkContext.VehicleType);
+        var model = engine.Repository.Get(BenchmarkContext.VehicleType, Value("--version"));
         await engine.WarmUpAsync(model);
         var readyAt = DateTime.UtcNow;
         var frame = await File.ReadAllBytesAsync(Value("--frame") ?? throw new ArgumentException("--frame is required."));
