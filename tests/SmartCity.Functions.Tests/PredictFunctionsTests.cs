@@ -301,6 +301,37 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
         Assert.Equal(direct.Predictions[0].Label, predictions[0].GetProperty("label").GetString());
     }
 
+    [Fact]
+    public async Task A_traffic_frame_answers_the_vehicle_estimate_beside_the_congestion_labels()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
+        var frame = File.ReadAllBytes(TestSupport.Sample("traffic-cameras/camera_2702_2026-01-22_00-24-52.jpg"));
+        var context = Request("POST", "/api/models/traffic-scene/predict", frame, "image/jpeg");
+        var response = await InvokeAsync(context, () => functions.Predict(context.Request, "traffic-scene"));
+
+        Assert.Equal(200, response.Status);
+        var image = response.Json.GetProperty("images")[0];
+        var estimates = image.GetProperty("estimates");
+        Assert.Equal(["vehicles"], estimates.EnumerateObject().Select(p => p.Name));
+        var vehicles = estimates.GetProperty("vehicles").GetSingle();
+        Assert.InRange(vehicles, 0f, 1f);
+        var direct = await engine.PredictAsync("traffic-scene", null, frame);
+        Assert.Equal(direct.Heads.Single(h => h.Name == "vehicles").Scores[0], vehicles, 5);
+        Assert.Equal(direct.Predictions[0].Label, image.GetProperty("predictions")[0].GetProperty("label").GetString());
+        Assert.False(image.TryGetProperty("embedding", out _));
+    }
+
+    [Fact]
+    public async Task A_model_without_estimate_heads_answers_no_estimates()
+    {
+        var context = Request("POST", "/api/models/channel-logits/predict", TestSupport.Solid(SKColors.Red), "image/png");
+        var response = await InvokeAsync(context, () => _functions.Predict(context.Request, "channel-logits"));
+
+        Assert.Equal(200, response.Status);
+        Assert.False(response.Json.GetProperty("images")[0].TryGetProperty("estimates", out _));
+    }
+
     /// <summary>A body of unknown length that counts what was read from it.</summary>
     private sealed class CountingStream(byte[] data) : Stream
     {

@@ -3,7 +3,9 @@ namespace SmartCity.Functions.Http;
 /// <summary>
 /// One image's answer: <see cref="Predictions"/> for classifiers and object detectors (whose
 /// predictions each have a box), <see cref="Embedding"/> for embedding models (the other is left
-/// out). <see cref="Name"/> is the multipart file or part name. <see cref="Explanation"/> is there
+/// out). <see cref="Estimates"/> gives the one value of each head of kind <c>estimate</c> by head name
+/// (traffic-scene's <c>vehicles</c>: the share of the frame's tiles showing vehicles, 0 to 1), left out when
+/// the model has none. <see cref="Name"/> is the multipart file or part name. <see cref="Explanation"/> is there
 /// when it was asked for (<c>?explain=true</c>, or the explain route).
 /// </summary>
 public sealed record ImagePredictionBody(
@@ -12,5 +14,6 @@ public sealed record ImagePredictionBody(
     int Height,
     IReadOnlyList<LabelProbabilityBody>? Predictions,
     float[]? Embedding,
+    IReadOnlyDictionary<string, float>? Estimates,
     TimingsBody Timings,
     ExplanationBody? Explanation = null);

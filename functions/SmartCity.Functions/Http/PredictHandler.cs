@@ -161,7 +161,23 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
                 ? [.. prediction.Detections.Select(d => new LabelProbabilityBody(d.Label, d.Probability, new BoxBody(d.Box.Left, d.Box.Top, d.Box.Width, d.Box.Height)))]
                 : [.. prediction.Predictions.Select(p => new LabelProbabilityBody(p.Label, p.Probability))],
             isEmbedding ? prediction.Scores : null,
+            Estimates(prediction),
             new TimingsBody(Round(t.DecodeMs), Round(t.ResizeMs), Round(t.QueueMs), Round(t.InferenceMs), Round(t.PostprocessMs), t.BatchSize));
+    }
+
+    /// <summary>The one value of each head of kind <c>estimate</c>, by head name; null when the model has none.</summary>
+    private static Dictionary<string, float>? Estimates(Prediction prediction)
+    {
+        Dictionary<string, float>? estimates = null;
+        foreach (var head in prediction.Heads)
+        {
+            if (head.Kind == OutputKind.Estimate && head.Scores.Length == 1)
+            {
+                (estimates ??= new Dictionary<string, float>(StringComparer.Ordinal))[head.Name] = head.Scores[0];
+            }
+        }
+
+        return estimates;
     }
 
     private static double Round(double milliseconds) => Math.Round(milliseconds, 3);
