@@ -135,6 +135,7 @@ public sealed partial class CameraImageClassifier
         if (commit.Stored)
         {
             LogClassified(_logger, upload.CameraId, upload.BlobName, commit.RowKeys.Count, processingMs);
+            CameraMetrics.RecordResults(results);
         }
 
         var result = Result(commit, upload, CameraUploadOutcome.Classified, null);

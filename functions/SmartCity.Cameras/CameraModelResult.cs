@@ -20,7 +20,7 @@ public sealed record CameraModelResult(ModelClassification Classification, int W
         var detections = prediction.Model.Task == ModelTask.ObjectDetection
             ? prediction.Detections.Select(d => new DetectedObject(d.Label, d.Probability, d.Box.Left, d.Box.Top, d.Box.Width, d.Box.Height)).ToArray()
             : null;
-        var margin = CameraConfidence.Margin(prediction);
+        var margin = PredictionMargin.Of(prediction);
         var reasons = CameraConfidence.UnsureReasons(margin, baseModel, calibrated, options);
         var classification = new ModelClassification(
             baseModel,

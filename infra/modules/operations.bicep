@@ -170,8 +170,8 @@ var workbookItems = [
     type: 3
     content: {
       version: 'KqlItem/1.0'
-      title: 'Training jobs by model and outcome'
-      query: 'customMetrics | where name == "smartcity.training.jobs" | summarize jobs = sum(valueSum) by model = tostring(customDimensions.model), outcome = tostring(customDimensions.outcome)'
+      title: 'Training and calibration jobs by kind, model and outcome'
+      query: 'customMetrics | where name == "smartcity.training.jobs" | summarize jobs = sum(valueSum) by kind = tostring(customDimensions.kind), model = tostring(customDimensions.model), outcome = tostring(customDimensions.outcome)'
       visualization: 'table'
       timeContext: { durationMs: 604800000 }
       queryType: 0

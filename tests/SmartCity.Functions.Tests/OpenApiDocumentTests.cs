@@ -197,6 +197,22 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_traffic_scene_answer_with_its_vehicle_estimate_validates_against_the_documented_schema()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
+        var frame = File.ReadAllBytes(TestSupport.Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg"));
+        var context = Request("POST", "/api/models/traffic-scene/predict", frame, "image/jpeg");
+        var response = await InvokeAsync(context, () => functions.Predict(context.Request, "traffic-scene"));
+
+        Assert.Equal(200, response.Status);
+        Assert.True(response.Json.GetProperty("images")[0].TryGetProperty("estimates", out _));
+        var schema = ResponseSchema("/models/{model}/predict", "post", 200, "application/json");
+        AssertValid(schema, response, "application/json");
+        Assert.False(IsValid(schema, response.Body.Replace("\"vehicles\":", "\"vehicles\":\"many\",\"x\":", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Explain_and_predict_with_explain_validate_against_the_documented_schema()
     {
         var explain = new ExplainFunctions(new PredictHandler(_engine, TestSupport.HttpOptions()));

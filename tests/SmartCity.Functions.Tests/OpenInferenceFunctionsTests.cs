@@ -251,6 +251,49 @@ public sealed class OpenInferenceFunctionsTests : IAsyncLifetime
         Assert.Equal(1.0, norm, 3);
     }
 
+    [Fact]
+    public async Task Traffic_scene_serves_every_head_as_an_output_and_answers_all_of_them_by_default()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new OpenInferenceFunctions(new OpenInferenceHandler(engine, TestSupport.HttpOptions()));
+        var metadata = Request("GET", "/api/v2/models/traffic-scene");
+        var metadataResponse = await InvokeAsync(metadata, () => functions.V2ModelMetadata(metadata.Request, "traffic-scene"));
+        Assert.Equal(200, metadataResponse.Status);
+        var described = metadataResponse.Json.GetProperty("outputs").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray());
+        Assert.Equal(["congestion", "lighting", "embedding", "vehicles"], described.Keys);
+        Assert.Equal([-1L, 3], described["congestion"]);
+        Assert.Equal([-1L, 3], described["lighting"]);
+        Assert.Equal([-1L, 1], described["vehicles"]);
+        var input = metadataResponse.Json.GetProperty("inputs")[0].GetProperty("name").GetString();
+
+        var bytes = File.ReadAllBytes(TestSupport.Sample("traffic-cameras/camera_2702_2026-01-22_00-24-52.jpg"));
+        var frame = Convert.ToBase64String(bytes);
+        var all = Json("POST", "/api/v2/models/traffic-scene/infer", $$"""{"inputs":[{"name":"{{input}}","shape":[1],"datatype":"BYTES","data":["{{frame}}"]}]}""");
+        var allResponse = await InvokeAsync(all, () => functions.V2Infer(all.Request, "traffic-scene"));
+        Assert.Equal(200, allResponse.Status);
+        var outputs = allResponse.Json.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.Equal(described.Keys, outputs.Keys);
+        var direct = await engine.PredictAsync("traffic-scene", null, bytes);
+        Assert.Equal([1L, 1], outputs["vehicles"].GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
+        Assert.Equal(direct.Heads.Single(h => h.Name == "vehicles").Scores[0], outputs["vehicles"].GetProperty("data")[0].GetSingle(), 5);
+        Assert.Equal(direct.Heads.Single(h => h.Name == "lighting").Scores, outputs["lighting"].GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray());
+
+        var some = Json("POST", "/api/v2/models/traffic-scene/infer",
+            $$$"""{"inputs":[{"name":"{{{input}}}","shape":[1],"datatype":"BYTES","data":["{{{frame}}}"]}],"outputs":[{"name":"vehicles"},{"name":"lighting","parameters":{"classification":1}}]}""");
+        var someResponse = await InvokeAsync(some, () => functions.V2Infer(some.Request, "traffic-scene"));
+        Assert.Equal(200, someResponse.Status);
+        Assert.Equal(["vehicles", "lighting"], someResponse.Json.GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()));
+        var lighting = someResponse.Json.GetProperty("outputs")[1].GetProperty("data")[0].GetString()!;
+        Assert.EndsWith(":" + direct.Heads.Single(h => h.Name == "lighting").Predictions[0].Label, lighting, StringComparison.Ordinal);
+
+        var unknown = Json("POST", "/api/v2/models/traffic-scene/infer",
+            $$"""{"inputs":[{"name":"{{input}}","shape":[1],"datatype":"BYTES","data":["{{frame}}"]}],"outputs":[{"name":"occupancy"}]}""");
+        var unknownResponse = await InvokeAsync(unknown, () => functions.V2Infer(unknown.Request, "traffic-scene"));
+        Assert.Equal(400, unknownResponse.Status);
+        Assert.Contains("has outputs 'congestion', 'lighting', 'embedding', 'vehicles'; got 'occupancy'", unknownResponse.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"inputs":[{"name":"pixels","shape":[1,3,4,4],"datatype":"INT32","data":[1]}]}""", "datatype FP32")]
     [InlineData("""{"inputs":[{"name":"input0","shape":[1,3,4,4],"datatype":"FP32","data":[1]}]}""", "has input 'pixels'")]

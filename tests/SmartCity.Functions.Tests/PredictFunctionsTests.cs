@@ -301,6 +301,93 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
         Assert.Equal(direct.Predictions[0].Label, predictions[0].GetProperty("label").GetString());
     }
 
+    [Fact]
+    public async Task A_traffic_frame_answers_the_vehicle_estimate_beside_the_congestion_labels()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
+        var frame = File.ReadAllBytes(TestSupport.Sample("traffic-cameras/camera_2702_2026-01-22_00-24-52.jpg"));
+        var context = Request("POST", "/api/models/traffic-scene/predict", frame, "image/jpeg");
+        var response = await InvokeAsync(context, () => functions.Predict(context.Request, "traffic-scene"));
+
+        Assert.Equal(200, response.Status);
+        var image = response.Json.GetProperty("images")[0];
+        var estimates = image.GetProperty("estimates");
+        Assert.Equal(["vehicles"], estimates.EnumerateObject().Select(p => p.Name));
+        var vehicles = estimates.GetProperty("vehicles").GetSingle();
+        Assert.InRange(vehicles, 0f, 1f);
+        var direct = await engine.PredictAsync("traffic-scene", null, frame);
+        Assert.Equal(direct.Heads.Single(h => h.Name == "vehicles").Scores[0], vehicles, 5);
+        Assert.Equal(direct.Predictions[0].Label, image.GetProperty("predictions")[0].GetProperty("label").GetString());
+        Assert.False(image.TryGetProperty("embedding", out _));
+    }
+
+    [Fact]
+    public async Task A_model_without_estimate_heads_answers_no_estimates()
+    {
+        var context = Request("POST", "/api/models/channel-logits/predict", TestSupport.Solid(SKColors.Red), "image/png");
+        var response = await InvokeAsync(context, () => _functions.Predict(context.Request, "channel-logits"));
+
+        Assert.Equal(200, response.Status);
+        Assert.False(response.Json.GetProperty("images")[0].TryGetProperty("estimates", out _));
+    }
+
+    [Fact]
+    public async Task A_classifier_answer_is_unsure_below_the_camera_margin_setting_and_sure_above_it()
+    {
+        // Red through channel-logits: softmax(1, 0, 0), a margin of (e - 1) / (e + 2), about 0.364.
+        var margin = (MathF.E - 1f) / (MathF.E + 2f);
+        async Task<System.Text.Json.JsonElement> AnswerAsync(double unsureMargin, string calibratedModels)
+        {
+            var camera = Microsoft.Extensions.Options.Options.Create(new SmartCity.Cameras.CameraPipelineOptions { UnsureMargin = unsureMargin, CalibratedModels = calibratedModels });
+            var functions = new PredictFunctions(new PredictHandler(_engine, TestSupport.HttpOptions(), camera));
+            var context = Request("POST", "/api/models/channel-logits/predict", TestSupport.Solid(SKColors.Red), "image/png");
+            var response = await InvokeAsync(context, () => functions.Predict(context.Request, "channel-logits"));
+            Assert.Equal(200, response.Status);
+            return response.Json.GetProperty("images")[0];
+        }
+
+        var sure = await AnswerAsync(0.2, "traffic-scene");
+        Assert.Equal("sure", sure.GetProperty("confidence").GetString());
+        Assert.Equal(0, sure.GetProperty("unsureReasons").GetArrayLength());
+        Assert.Equal(margin, sure.GetProperty("margin").GetSingle(), 3);
+
+        var unsure = await AnswerAsync(0.4, "traffic-scene");
+        Assert.Equal("unsure", unsure.GetProperty("confidence").GetString());
+        Assert.Equal(["low-margin"], unsure.GetProperty("unsureReasons").EnumerateArray().Select(r => r.GetString()));
+
+        var uncalibrated = await AnswerAsync(0, "traffic-scene, channel-logits");
+        Assert.Equal("unsure", uncalibrated.GetProperty("confidence").GetString());
+        Assert.Equal(["uncalibrated-camera"], uncalibrated.GetProperty("unsureReasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task An_embedding_answer_carries_no_confidence()
+    {
+        var context = Request("POST", "/api/models/channel-embedding/predict", TestSupport.Solid(SKColors.Red), "image/png");
+        var response = await InvokeAsync(context, () => _functions.Predict(context.Request, "channel-embedding"));
+
+        Assert.Equal(200, response.Status);
+        var image = response.Json.GetProperty("images")[0];
+        Assert.False(image.TryGetProperty("confidence", out _));
+        Assert.False(image.TryGetProperty("margin", out _));
+    }
+
+    [Fact]
+    public async Task The_base_traffic_scene_model_over_http_says_it_is_not_calibrated_for_a_camera()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
+        var frame = File.ReadAllBytes(TestSupport.Sample("traffic-cameras/camera_4703_2026-01-22_00-11-26.jpg"));
+        var context = Request("POST", "/api/models/traffic-scene/predict", frame, "image/jpeg");
+        var response = await InvokeAsync(context, () => functions.Predict(context.Request, "traffic-scene"));
+
+        Assert.Equal(200, response.Status);
+        var image = response.Json.GetProperty("images")[0];
+        Assert.Equal("unsure", image.GetProperty("confidence").GetString());
+        Assert.Contains("uncalibrated-camera", image.GetProperty("unsureReasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
     /// <summary>A body of unknown length that counts what was read from it.</summary>
     private sealed class CountingStream(byte[] data) : Stream
     {

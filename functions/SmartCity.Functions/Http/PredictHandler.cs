@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using SmartCity.Cameras;
 using SmartCity.Inference.Explaining;
 using SmartCity.Inference.Models;
 using SmartCity.Inference.Runtime;
@@ -12,10 +13,15 @@ namespace SmartCity.Functions.Http;
 /// <c>top</c> and <c>threshold</c>, takes the images out of the body, runs them through the engine
 /// as one batch and maps the answer. A failing image is reported by its index and name. For an
 /// object detector, <c>threshold</c> raises the manifest's score threshold and <c>top</c> does not
-/// apply (the manifest's <c>maxDetections</c> does).
+/// apply (the manifest's <c>maxDetections</c> does). A classifier's answer says whether it is
+/// <c>sure</c> or <c>unsure</c> by the camera pipeline's rule (<see cref="CameraConfidence"/>):
+/// a margin below <c>Camera__UnsureMargin</c>, or a model of <c>Camera__CalibratedModels</c> answering
+/// as itself rather than as a camera's calibrated <c>{model}.cam-{camera}</c>.
 /// </summary>
-public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptions> options)
+public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptions> options, IOptions<CameraPipelineOptions>? cameraOptions = null)
 {
+    private readonly CameraPipelineOptions _confidence = cameraOptions?.Value ?? new CameraPipelineOptions();
+
     public const int DefaultTop = 5;
     public const int MaxTop = 100;
 
@@ -148,9 +154,11 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
         return (top, threshold);
     }
 
-    private static ImagePredictionBody ToBody(string? name, Prediction prediction)
+    private ImagePredictionBody ToBody(string? name, Prediction prediction)
     {
         var t = prediction.Timings;
+        var margin = PredictionMargin.Of(prediction);
+        var reasons = margin is null ? null : CameraConfidence.UnsureReasons(margin, prediction.Model.Name, calibrated: false, _confidence);
         var isEmbedding = prediction.Model.Task == ModelTask.ImageEmbedding;
         return new ImagePredictionBody(
             name,
@@ -161,7 +169,28 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
                 ? [.. prediction.Detections.Select(d => new LabelProbabilityBody(d.Label, d.Probability, new BoxBody(d.Box.Left, d.Box.Top, d.Box.Width, d.Box.Height)))]
                 : [.. prediction.Predictions.Select(p => new LabelProbabilityBody(p.Label, p.Probability))],
             isEmbedding ? prediction.Scores : null,
-            new TimingsBody(Round(t.DecodeMs), Round(t.ResizeMs), Round(t.QueueMs), Round(t.InferenceMs), Round(t.PostprocessMs), t.BatchSize));
+            Estimates(prediction),
+            new TimingsBody(Round(t.DecodeMs), Round(t.ResizeMs), Round(t.QueueMs), Round(t.InferenceMs), Round(t.PostprocessMs), t.BatchSize))
+        {
+            Confidence = reasons is null ? null : reasons.Count == 0 ? CameraConfidence.Sure : CameraConfidence.Unsure,
+            UnsureReasons = reasons,
+            Margin = margin is { } m ? MathF.Round(m, 4) : null,
+        };
+    }
+
+    /// <summary>The one value of each head of kind <c>estimate</c>, by head name; null when the model has none.</summary>
+    private static Dictionary<string, float>? Estimates(Prediction prediction)
+    {
+        Dictionary<string, float>? estimates = null;
+        foreach (var head in prediction.Heads)
+        {
+            if (head.Kind == OutputKind.Estimate && head.Scores.Length == 1)
+            {
+                (estimates ??= new Dictionary<string, float>(StringComparer.Ordinal))[head.Name] = head.Scores[0];
+            }
+        }
+
+        return estimates;
     }
 
     private static double Round(double milliseconds) => Math.Round(milliseconds, 3);

@@ -91,6 +91,7 @@ public sealed partial class CalibrationJobRunner(
         }
 
         LogFinished(logger, job.Model, job.Id, job.CameraId, job.State, job.PublishedVersion);
+        TrainingJobMetrics.Finished(job);
     }
 
     private async Task CalibrateAsync(CalibrationJobDocument job, CancellationToken cancellationToken)

@@ -253,6 +253,16 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     }
 
     /// <summary>
+    /// <see cref="InferTensorAsync"/> with every head: per item, one row of postprocessed values per
+    /// head, primary first, in the order of <see cref="ModelSignature.Outputs"/>.
+    /// </summary>
+    public async Task<float[][][]> InferTensorHeadsAsync(ModelVersion model, ReadOnlyMemory<float> data, IReadOnlyList<long> shape, CancellationToken cancellationToken = default)
+    {
+        var responses = await SubmitTensorsAsync(GetPipeline(model), data, shape, cancellationToken).ConfigureAwait(false);
+        return [.. responses.Select(r => r.Heads)];
+    }
+
+    /// <summary>
     /// Runs already-preprocessed input through an object detector (batch first, one image per
     /// item): each item's boxes, as <see cref="PredictAsync(ModelVersion, ReadOnlyMemory{byte}, int, float, CancellationToken)"/>
     /// gives them, with the model's input size as the image size.
@@ -389,7 +399,21 @@ public sealed partial class InferenceEngine : IAsyncDisposable
 
         var outputWidth = model.Task == ModelTask.ImageClassification ? pipeline.Labels.Count : GetSession(model).OutputItemLength;
         var name = ServedOutputName(pipeline);
-        return new ModelSignature(pipeline.InputName, input, name, [-1, outputWidth], pipeline.Labels, [new TensorInfo(name, "FP32", [-1, outputWidth])]);
+        List<TensorInfo> served = [new TensorInfo(name, "FP32", [-1, outputWidth])];
+        if (model.Heads.Count > 1)
+        {
+            // Every other head is served under its own name (traffic-scene's lighting, embedding, vehicles).
+            var metadata = GetSession(model).Session.OutputMetadata;
+            for (var h = 1; h < model.Heads.Count; h++)
+            {
+                var width = model.Heads[h].Kind is OutputKind.Embedding or OutputKind.Estimate
+                    ? metadata[pipeline.OutputNames[h]].Dimensions.Skip(1).Aggregate(1L, (a, d) => a * Math.Max(d, 1))
+                    : pipeline.HeadLabels(h).Count;
+                served.Add(new TensorInfo(pipeline.OutputNames[h], "FP32", [-1, width]));
+            }
+        }
+
+        return new ModelSignature(pipeline.InputName, input, name, [-1, outputWidth], pipeline.Labels, served);
     }
 
     /// <summary>

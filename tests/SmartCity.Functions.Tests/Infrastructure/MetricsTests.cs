@@ -80,6 +80,7 @@ public sealed class MetricsTests(AzuriteFixture azurite)
     public async Task Camera_uploads_count_once_per_delivery_by_outcome()
     {
         await using var pipeline = azurite.CreatePipeline();
+        pipeline.Options.UnsureMargin = 1.0; // every classifier result is low-margin, so unsure
         using var metrics = new AppMetrics();
         var function = new ClassifyCameraImage(pipeline.Classifier, Options.Create(pipeline.Options), NullLogger<ClassifyCameraImage>.Instance);
         var good = await pipeline.UploadAsync("cam-m", "good.jpg", CameraImages.Synthetic(70));
@@ -94,5 +95,9 @@ public sealed class MetricsTests(AzuriteFixture azurite)
         Assert.Equal(1, metrics.Count(CameraMetrics.Uploads, ("outcome", "duplicate")));
         Assert.Equal(1, metrics.Count(CameraMetrics.Uploads, ("outcome", "rejected")));
         Assert.Equal(3, metrics.Count(CameraMetrics.Uploads));
+        // The classified upload's one result, once: the duplicate delivery and the rejection add none.
+        var model = Assert.Single(pipeline.Options.ModelsFor("cam-m", "good.jpg"));
+        Assert.Equal(1, metrics.Count(CameraMetrics.Results, ("model", model), ("confidence", "unsure")));
+        Assert.Equal(1, metrics.Count(CameraMetrics.Results));
     }
 }

@@ -285,6 +285,35 @@ public sealed class BinaryTensorDataTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_FP32_tensor_to_a_model_with_several_heads_answers_each_head_as_an_output()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new OpenInferenceFunctions(new OpenInferenceHandler(engine, TestSupport.HttpOptions()));
+        var signature = await engine.DescribeAsync(engine.Repository.Get("traffic-scene"));
+        long[] shape = [1, .. signature.InputShape[1..]];
+        var values = new float[shape.Aggregate(1L, (a, d) => a * d)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = ((i % 97) / 48f) - 1f;
+        }
+
+        var pixels = LittleEndian(values);
+        var json = $$$"""{"inputs":[{"name":"{{{signature.InputName}}}","shape":[{{{string.Join(",", shape)}}}],"datatype":"FP32","parameters":{"binary_data_size":{{{pixels.Length}}}}}],"outputs":[{"name":"congestion"},{"name":"vehicles"},{"name":"lighting"}]}""";
+        var (body, headerLength) = Frame(json, pixels);
+        var response = await Infer(body, "application/octet-stream", headerLength.ToString(CultureInfo.InvariantCulture), "traffic-scene", functions);
+
+        Assert.Equal(200, response.Status);
+        var outputs = response.Json.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["congestion", "vehicles", "lighting"], outputs.Select(o => o.GetProperty("name").GetString()));
+        var vehicles = Assert.Single(outputs[1].GetProperty("data").EnumerateArray()).GetSingle();
+        Assert.InRange(vehicles, 0f, 1f);
+        Assert.Equal(1f, outputs[0].GetProperty("data").EnumerateArray().Sum(v => v.GetSingle()), 4);
+        Assert.Equal(1f, outputs[2].GetProperty("data").EnumerateArray().Sum(v => v.GetSingle()), 4);
+        var primary = await engine.InferTensorAsync(engine.Repository.Get("traffic-scene"), values, shape);
+        Assert.Equal(primary[0], outputs[0].GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray());
+    }
+
+    [Fact]
     public async Task A_binary_data_false_on_an_output_overrides_binary_data_output()
     {
         var json = """{"inputs":[{"name":"pixels","shape":[1,3,4,4],"datatype":"FP32","parameters":{"binary_data_size":192}}],"outputs":[{"name":"probabilities","parameters":{"binary_data":false}}],"parameters":{"binary_data_output":true}}""";

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SmartCity.Cameras.Tests.Storage;
 using SmartCity.Functions.Cameras;
 using SmartCity.Functions.Tests.Models;
+using SmartCity.Functions.Training;
 using Xunit.Abstractions;
 using static SmartCity.Functions.Tests.HttpTestHost;
 
@@ -247,6 +248,7 @@ public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOu
             },
         };
         await using var app = new AppInstance(account, faults);
+        using var metrics = new Infrastructure.AppMetrics();
         var created = await CreateAsync(app, Model, $$$"""{"cameraId": "{{{Camera}}}", "data": {"labelsCsv": "{{{csv}}}"}}""");
         Assert.True(created.Status == 202, created.Body);
         var location = created.Headers.Location.ToString();
@@ -271,6 +273,10 @@ public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOu
             .Select(c => c.GetProperty("action").GetString()).ToList();
         Assert.Equal(1, changes.Count(c => c == "publish"));
         Assert.Equal(1, changes.Count(c => c == "set-default"));
+        // Counted once, under the base model, when the final state was written: not on the redeliveries nor the duplicate.
+        metrics.Collect();
+        Assert.Equal(1, metrics.Count(TrainingJobMetrics.Jobs, ("kind", "calibration"), ("model", Model), ("outcome", "succeeded")));
+        Assert.Equal(0, metrics.Count(TrainingJobMetrics.Jobs, ("kind", "calibration"), ("model", Model), ("outcome", "failed")));
         output.WriteLine($"{pump.Invocations} invocations, {pump.Failures.Count} failed on the injected fault; history: {string.Join(", ", changes)}");
     }
 
@@ -284,6 +290,7 @@ public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOu
         await account.Data.GetBlobClient(csv).UploadAsync(BinaryData.FromString(text + $"notes.jpg,{Camera},free,day,unsure\n"), overwrite: true);
         await account.Data.GetBlobClient(Folder + "only-notes.csv").UploadAsync(BinaryData.FromString("file,congestion,lighting\nnotes.jpg,free,day\n"), overwrite: true);
         await using var app = new AppInstance(account);
+        using var metrics = new Infrastructure.AppMetrics();
 
         var created = await CreateAsync(app, Model, $$$"""{"cameraId": "{{{Camera}}}", "data": {"labelsCsv": "{{{csv}}}"}}""");
         Assert.True(created.Status == 202, created.Body);
@@ -304,5 +311,8 @@ public sealed class CalibrationJobFunctionsTests(AzuriteFixture azurite, ITestOu
         Assert.Contains("None of the 1 frames can be read", failed.GetProperty("failure")[0].GetString(), StringComparison.Ordinal);
         Assert.False(failed.TryGetProperty("published", out _));
         Assert.Equal(["1"], await account.PublishedVersionsAsync(CameraModel));
+        metrics.Collect();
+        Assert.Equal(1, metrics.Count(TrainingJobMetrics.Jobs, ("kind", "calibration"), ("model", Model), ("outcome", "succeeded")));
+        Assert.Equal(1, metrics.Count(TrainingJobMetrics.Jobs, ("kind", "calibration"), ("model", Model), ("outcome", "failed")));
     }
 }

@@ -268,7 +268,7 @@ public sealed class TrainingJobFunctionsTests(AzuriteFixture azurite, ITestOutpu
         Assert.Equal(ModelAvailability.Ready, app.Engine.Repository.Index.Single(s => s.Name == model).State);
         // Counted once, when the final state was written, however often the messages came.
         metrics.Collect();
-        Assert.Equal(1, metrics.Count(TrainingJobMetrics.Jobs, ("model", model), ("outcome", "succeeded")));
+        Assert.Equal(1, metrics.Count(TrainingJobMetrics.Jobs, ("kind", "training"), ("model", model), ("outcome", "succeeded")));
         Assert.Equal(0, metrics.Count(TrainingJobMetrics.Jobs, ("model", model), ("outcome", "failed")));
         output.WriteLine($"{pump.Invocations} invocations, {pump.Failures.Count} failed on injected faults, {faults.Failures} faults; history: {string.Join(", ", changes)}");
     }

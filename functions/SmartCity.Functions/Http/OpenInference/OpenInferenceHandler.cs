@@ -98,24 +98,29 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
             return new InferenceAnswer(await DetectAsync(target, inference, input, shape, elementCount, signature, cancellationToken), isBinary);
         }
 
-        // Outputs are checked before anything runs.
-        var requested = (inference.Outputs is { Count: > 0 } outputs ? outputs : [new RequestOutput { Name = signature.OutputName }])
-            .Select(output => output.Name == signature.OutputName
-                ? (Name: output.Name, Classification: ReadClassificationCount(output))
-                : throw Invalid($"Model '{target.Name}' has output '{signature.OutputName}'; got '{output.Name}'."))
+        // Outputs are checked before anything runs. Without a list, every output is answered (the spec's default):
+        // a model with several heads answers each under its name (traffic-scene: congestion, lighting, embedding, vehicles).
+        var served = signature.Outputs.Select(o => o.Name).ToList();
+        var requested = (inference.Outputs is { Count: > 0 } outputs ? outputs : [.. served.Select(name => new RequestOutput { Name = name })])
+            .Select(output => served.IndexOf(output.Name ?? string.Empty) is var head and >= 0
+                ? (Name: served[head], Head: head, Classification: ReadClassificationCount(output))
+                : throw Invalid(served.Count == 1
+                    ? $"Model '{target.Name}' has output '{signature.OutputName}'; got '{output.Name}'."
+                    : $"Model '{target.Name}' has outputs {string.Join(", ", served.Select(n => $"'{n}'"))}; got '{output.Name}'."))
             .ToList();
 
-        var (rows, labels) = input.Datatype switch
+        var (heads, labels) = input.Datatype switch
         {
-            Fp32 => (await engine.InferTensorAsync(target, ReadFloats(input, shape, elementCount), shape, cancellationToken), signature.Labels),
+            Fp32 => (await engine.InferTensorHeadsAsync(target, ReadFloats(input, shape, elementCount), shape, cancellationToken), signature.Labels),
             Bytes => await InferImagesAsync(target, input, shape, cancellationToken),
             _ => throw Invalid($"Input '{input.Name}' must have datatype {Fp32} (the model's tensor, shape [{string.Join(",", signature.InputShape)}]) or {Bytes} (base64-encoded images); got '{input.Datatype}'."),
         };
 
         var answers = new List<ResponseOutput>(requested.Count);
-        foreach (var (output, count) in requested)
+        foreach (var (output, head, count) in requested)
         {
-            answers.Add(count is { } k ? Classify(output, rows, labels, k) : Tensor(output, rows));
+            float[][] rows = [.. heads.Select(item => item[head])];
+            answers.Add(count is { } k ? Classify(output, rows, head == 0 ? labels : target.Heads[head].Labels, k) : Tensor(output, rows));
         }
 
         return new InferenceAnswer(new InferenceResponse(target.Name, target.Version, inference.Id, answers), isBinary);
@@ -275,11 +280,12 @@ public sealed class OpenInferenceHandler(InferenceEngine engine, IOptions<HttpAp
         }
     }
 
-    private async Task<(float[][] Rows, IReadOnlyList<string> Labels)> InferImagesAsync(ModelVersion model, RequestInput input, long[] shape, CancellationToken cancellationToken)
+    /// <summary>Per image, every head's values (primary first), and the primary head's labels.</summary>
+    private async Task<(float[][][] Heads, IReadOnlyList<string> Labels)> InferImagesAsync(ModelVersion model, RequestInput input, long[] shape, CancellationToken cancellationToken)
     {
         var images = ReadImages(input, shape);
         var predictions = await ImageBatch.PredictAsync(engine, model, images, 0, 0f, cancellationToken);
-        return ([.. predictions.Select(p => p.Scores)], predictions[0].Labels);
+        return ([.. predictions.Select(p => p.Heads.Count <= 1 ? [p.Scores] : p.Heads.Select(h => h.Scores).ToArray())], predictions[0].Labels);
     }
 
     /// <summary>The images of a BYTES input: base64 strings (or, as binary data, the raw bytes of each), shape [N] or [N,1].</summary>
