@@ -26,6 +26,9 @@ internal static class TrafficScene2Trainer
     /// <summary>Calibration frame counts of the learning curve: how congestion accuracy grows with the labelled frames of a camera.</summary>
     public static readonly int[] CurveFrames = [5, 10, 20, 30, 40];
 
+    /// <summary>Margins (top-1 minus top-2 probability) at which the confidence rule is measured; 0.2 is <c>Camera__UnsureMargin</c>'s default.</summary>
+    public static readonly float[] Margins = [0.1f, 0.2f, 0.3f, 0.4f];
+
     /// <summary>Vehicle crops per class used as positives of the presence head.</summary>
     public const int CropsPerClass = 100;
 
@@ -63,6 +66,8 @@ internal static class TrafficScene2Trainer
         var curve = new StringBuilder();
         curve.AppendLine("| unseen camera | " + string.Join(" | ", CurveFrames.Select(n => n.ToString(CultureInfo.InvariantCulture) + " frames")) + " |");
         curve.AppendLine("|---|" + string.Concat(CurveFrames.Select(_ => "---:|")));
+        var zeroShotMargins = new List<(float Margin, bool Correct)>();
+        var calibratedMargins = new List<(float Margin, bool Correct)>();
         foreach (var camera in cameras)
         {
             var train = Enumerable.Range(0, frames.Count).Where(i => frames[i].Camera != camera).ToList();
@@ -71,6 +76,7 @@ internal static class TrafficScene2Trainer
             var congestion = Evaluate(heads.Congestion, pooled, frames, test, f => f.Congestion, TrafficSceneHeads.CongestionLabels);
             var lighting = Evaluate(heads.Lighting, pooled, frames, test, f => f.Lighting, TrafficSceneHeads.LightingLabels);
             zeroShot.Add(congestion);
+            zeroShotMargins.AddRange(MarginsOf(heads.Congestion, pooled, frames, test));
             zeroShotLighting.Add(lighting);
             var rho = Spearman([.. test.Select(i => heads.Vehicles(tiles[i]))], [.. test.Select(i => (double)frames[i].Congestion)]);
             var free = test.Count(i => frames[i].Congestion == 0) / (double)test.Count;
@@ -85,6 +91,7 @@ internal static class TrafficScene2Trainer
                 var rest = test.Except(chosen).ToList();
                 var calibrated = SceneCalibration.Fit(data, [.. chosen.Select(i => Example(frames[i], pooled[i]))]);
                 var c = Evaluate(calibrated.Congestion, pooled, frames, rest, f => f.Congestion, TrafficSceneHeads.CongestionLabels);
+                calibratedMargins.AddRange(MarginsOf(calibrated.Congestion, pooled, frames, rest));
                 var l = Evaluate(calibrated.Lighting, pooled, frames, rest, f => f.Lighting, TrafficSceneHeads.LightingLabels);
                 acc += c.Accuracy / Seeds.Length;
                 f1 += c.MacroF1 / Seeds.Length;
@@ -132,7 +139,7 @@ internal static class TrafficScene2Trainer
             await File.WriteAllBytesAsync(Path.Combine(settings.Output, name), content, cancellationToken);
         }
 
-        await File.WriteAllTextAsync(Path.Combine(settings.Output, "TRAINING.md"), Report(frames, backbone, settings, table.ToString(), curve.ToString(), report.ToString()), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(settings.Output, "TRAINING.md"), Report(frames, backbone, settings, table.ToString(), curve.ToString(), MarginTable(zeroShotMargins, calibratedMargins), report.ToString()), cancellationToken);
         await console.Output.WriteLineAsync($"Wrote {settings.Output}");
         return ExitCodes.Success;
     }
@@ -197,6 +204,37 @@ internal static class TrafficScene2Trainer
             var hi = (s + 1) * ordered.Count / count;
             return ordered[lo + random.Next(hi - lo)];
         })];
+    }
+
+    /// <summary>Per test frame: the congestion head's top-1 minus top-2 probability, and whether its top label is right.</summary>
+    private static IEnumerable<(float Margin, bool Correct)> MarginsOf(SoftmaxRegression head, List<float[]> pooled, List<LabelledFrame> frames, List<int> test) =>
+        test.Select(i =>
+        {
+            var p = head.Probabilities(pooled[i]);
+            var order = Enumerable.Range(0, p.Length).OrderByDescending(k => p[k]).ToArray();
+            return (p[order[0]] - p[order[1]], order[0] == frames[i].Congestion);
+        });
+
+    private static string MarginTable(List<(float Margin, bool Correct)> zeroShot, List<(float Margin, bool Correct)> calibrated)
+    {
+        static string Cells(List<(float Margin, bool Correct)> results, float margin)
+        {
+            var sure = results.Where(r => r.Margin >= margin).ToList();
+            var unsure = results.Where(r => r.Margin < margin).ToList();
+            static string Accuracy(List<(float Margin, bool Correct)> part) => part.Count == 0 ? "–" : Format($"{part.Count(r => r.Correct) / (double)part.Count:P1}");
+            return Format($"{unsure.Count / (double)results.Count:P1} | {Accuracy(sure)} | {Accuracy(unsure)}");
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine(Format($"| margin | zero-shot: unsure share | accuracy when sure | when unsure | calibrated: unsure share | accuracy when sure | when unsure |"));
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var margin in Margins)
+        {
+            text.AppendLine(Format($"| {margin:0.0} | {Cells(zeroShot, margin)} | {Cells(calibrated, margin)} |"));
+        }
+
+        text.AppendLine(Format($"| all results | {zeroShot.Count} frames, {zeroShot.Count(r => r.Correct) / (double)zeroShot.Count:P1} right | | | {calibrated.Count} results, {calibrated.Count(r => r.Correct) / (double)calibrated.Count:P1} right | | |"));
+        return text.ToString();
     }
 
     private static ClassificationReport Evaluate(SoftmaxRegression head, List<float[]> pooled, List<LabelledFrame> frames, List<int> test, Func<LabelledFrame, int> label, string[] labels) =>
@@ -305,7 +343,7 @@ internal static class TrafficScene2Trainer
         };
     }
 
-    private static string Report(List<LabelledFrame> frames, ModelVersion backbone, TrainingSettings settings, string table, string curve, string details)
+    private static string Report(List<LabelledFrame> frames, ModelVersion backbone, TrainingSettings settings, string table, string curve, string margins, string details)
     {
         var text = new StringBuilder();
         text.AppendLine(Format($"# traffic-scene, version {settings.OutputVersion}: how it was trained"));
@@ -329,6 +367,12 @@ internal static class TrafficScene2Trainer
         text.AppendLine(Format($"The same calibration with more frames of the unseen camera (one from each of N equal spans of its frames in time order), tested on its other frames; mean over seeds {string.Join(", ", Seeds)}, with the constant `free` answer on the same frames. Fewer frames are left to test as N grows, so the columns are not tested on the same frames."));
         text.AppendLine();
         text.Append(curve);
+        text.AppendLine();
+        text.AppendLine("### Honest confidence: the margin rule");
+        text.AppendLine();
+        text.AppendLine(Format($"A result is `unsure` (`low-margin`) when its top congestion probability leads the second by less than the margin (`Camera__UnsureMargin`, default {Margins[1]:0.0}). Pooled over the three unseen cameras: zero-shot (every frame of the unseen camera), and calibrated with {CalibrationFrames} frames (the frames left to test, every seed). Accuracy of the results the rule calls `sure` and of those it calls `unsure`."));
+        text.AppendLine();
+        text.Append(margins);
         text.AppendLine();
         text.AppendLine(details);
         text.AppendLine("## Credit");
