@@ -323,6 +323,37 @@ public sealed class PredictFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_multi_head_model_answers_its_further_classification_heads_by_name()
+    {
+        await using var engine = TestSupport.BundledEngine();
+        var functions = new PredictFunctions(new PredictHandler(engine, TestSupport.HttpOptions()));
+        var frame = File.ReadAllBytes(TestSupport.Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg"));
+        var context = Request("POST", "/api/models/traffic-scene/predict", frame, "image/jpeg", "top=2");
+        var response = await InvokeAsync(context, () => functions.Predict(context.Request, "traffic-scene"));
+
+        Assert.Equal(200, response.Status);
+        var image = response.Json.GetProperty("images")[0];
+        var heads = image.GetProperty("heads");
+        Assert.Equal(["lighting"], heads.EnumerateArray().Select(h => h.GetProperty("head").GetString()));
+        var lighting = heads[0].GetProperty("predictions");
+        var direct = (await engine.PredictAsync("traffic-scene", null, frame, top: 2)).Heads.Single(h => h.Name == "lighting");
+        Assert.Equal(direct.Predictions.Select(p => p.Label), lighting.EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+        Assert.Equal(direct.Predictions.Select(p => p.Probability), lighting.EnumerateArray().Select(p => p.GetProperty("probability").GetSingle()));
+        Assert.Equal(2, lighting.GetArrayLength());
+        Assert.Contains(lighting[0].GetProperty("label").GetString(), new[] { "day", "twilight", "night" });
+    }
+
+    [Fact]
+    public async Task A_single_head_model_answers_no_further_heads()
+    {
+        var context = Request("POST", "/api/models/channel-logits/predict", TestSupport.Solid(SKColors.Red), "image/png");
+        var response = await InvokeAsync(context, () => _functions.Predict(context.Request, "channel-logits"));
+
+        Assert.Equal(200, response.Status);
+        Assert.False(response.Json.GetProperty("images")[0].TryGetProperty("heads", out _));
+    }
+
+    [Fact]
     public async Task A_model_without_estimate_heads_answers_no_estimates()
     {
         var context = Request("POST", "/api/models/channel-logits/predict", TestSupport.Solid(SKColors.Red), "image/png");

@@ -175,7 +175,18 @@ public sealed class PredictHandler(InferenceEngine engine, IOptions<HttpApiOptio
             Confidence = reasons is null ? null : reasons.Count == 0 ? CameraConfidence.Sure : CameraConfidence.Unsure,
             UnsureReasons = reasons,
             Margin = margin is { } m ? MathF.Round(m, 4) : null,
+            Heads = prediction.Model.Task == ModelTask.ObjectDetection ? null : OtherHeads(prediction),
         };
+    }
+
+    /// <summary>The classification heads after the primary one, with their top labels; null when there are none.</summary>
+    private static List<HeadAnswerBody>? OtherHeads(Prediction prediction)
+    {
+        var heads = prediction.Heads.Skip(1)
+            .Where(h => h.Kind is OutputKind.Logits or OutputKind.Probabilities or OutputKind.ZipMap)
+            .Select(h => new HeadAnswerBody(h.Name, [.. h.Predictions.Select(p => new LabelProbabilityBody(p.Label, p.Probability))]))
+            .ToList();
+        return heads.Count == 0 ? null : heads;
     }
 
     /// <summary>The one value of each head of kind <c>estimate</c>, by head name; null when the model has none.</summary>
