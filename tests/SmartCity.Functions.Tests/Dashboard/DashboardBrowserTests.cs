@@ -100,7 +100,7 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, DashboardFixtu
         var (context, page, _) = await OpenAsync(browser, withKey: false);
         await using var owned = context;
         var errors = new ConcurrentQueue<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Enqueue(message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") errors.Enqueue(message.Text + " @ " + message.Location); };
         var before = app.Server.Requests.Count;
 
         await page.GotoAsync(app.Page("#try").ToString());
@@ -135,7 +135,21 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, DashboardFixtu
             expected.Select(p => (p.GetProperty("label").GetString()!, (p.GetProperty("probability").GetSingle() * 100).ToString("F1", CultureInfo.InvariantCulture) + " %")).Order(),
             shownLabels.Zip(shownProbabilities).Order());
         Assert.Equal(shownProbabilities, shownProbabilities.OrderByDescending(t => double.Parse(t.TrimEnd(' ', '%'), CultureInfo.InvariantCulture)));
+        var first = answer.GetProperty("images")[0];
+        await Assertions.Expect(page.Locator("#try-more")).ToContainTextAsync(first.GetProperty("confidence").GetString()!);
+        await Assertions.Expect(page.Locator("#try-more")).ToContainTextAsync("margin " + (first.GetProperty("margin").GetSingle() * 100).ToString("F1", CultureInfo.InvariantCulture) + " %");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("try-a-model.png"), FullPage = true });
+
+        // A model with an estimate and a further head: both are shown beside the labels, as the API answers them.
+        await page.UncheckAsync("#try-explain");
+        await page.SelectOptionAsync("#try-model", "traffic-scene");
+        await Assertions.Expect(page.Locator("#try-card")).ToContainTextAsync("Intended use");
+        var frame = TestSupport.Sample("traffic-cameras/camera_2701_2026-01-22_00-24-52.jpg");
+        await page.SetInputFilesAsync("#try-file", frame);
+        var scene = (await PostImageAsync(client, "api/models/traffic-scene/predict", frame)).GetProperty("images")[0];
+        await Assertions.Expect(page.Locator("#try-more")).ToContainTextAsync("vehicles " + scene.GetProperty("estimates").GetProperty("vehicles").GetSingle().ToString("F2", CultureInfo.InvariantCulture), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#try-more")).ToContainTextAsync("lighting: " + scene.GetProperty("heads")[0].GetProperty("predictions")[0].GetProperty("label").GetString());
+        await Assertions.Expect(page.Locator("#try-more")).ToContainTextAsync("uncalibrated-camera");
 
         // Every API call carried the key in its header, none in its URL.
         var calls = app.Server.Requests.Skip(before).Where(r => r.Function != "GetDashboard").ToList();
@@ -143,6 +157,11 @@ public sealed class DashboardBrowserTests(AzuriteFixture azurite, DashboardFixtu
         Assert.All(calls, r => Assert.DoesNotContain("code=", r.PathAndQuery, StringComparison.OrdinalIgnoreCase));
         Assert.Contains(calls, r => r.Function == "Predict" || r.Function == "PredictVersion");
         Assert.All(calls.SkipWhile(r => r.Key.Length == 0), r => Assert.Equal(DashboardApp.Key, r.Key));
+        foreach (var error in errors)
+        {
+            output.WriteLine("console error: " + error);
+        }
+
         Assert.DoesNotContain(errors, e => !e.Contains("401", StringComparison.Ordinal));
     }
 

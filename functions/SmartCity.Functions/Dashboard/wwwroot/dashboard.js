@@ -216,6 +216,17 @@ function showPrediction(answer, file) {
     el("td", {}, svg("svg", { viewBox: "0 0 100 10", preserveAspectRatio: "none" },
       svg("rect", { class: "track", x: 0, y: 0, width: 100, height: 10 }),
       svg("rect", { class: "bar", x: 0, y: 0, width: Math.max(0.5, p.probability * 100), height: 10, fill: p.box ? Colors[i % Colors.length] : "" }))))));
+  // How far to trust it, the estimates and the further heads, as the API answers them.
+  const more = [];
+  if (image.confidence) {
+    const reasons = (image.unsureReasons || []).join(", ");
+    more.push(`${image.confidence}${reasons ? ` (${reasons})` : ""}, margin ${percent(image.margin)}`);
+  }
+  for (const [name, value] of Object.entries(image.estimates || {})) more.push(`${name} ${value.toFixed(2)}`);
+  for (const head of image.heads || []) {
+    if (head.predictions.length > 0) more.push(`${head.head}: ${head.predictions[0].label} ${percent(head.predictions[0].probability)}`);
+  }
+  $("try-more").textContent = more.join(" · ");
   const boxes = $("try-boxes");
   boxes.replaceChildren(...predictions.filter((p) => p.box).map((p, i) => svg("g", { class: "box", "data-label": p.label },
     svg("rect", { x: p.box.left, y: p.box.top, width: p.box.width, height: p.box.height, stroke: Colors[i % Colors.length] }),
