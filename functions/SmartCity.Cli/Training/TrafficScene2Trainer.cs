@@ -104,6 +104,13 @@ internal static class TrafficScene2Trainer
             var cells = new List<string>();
             foreach (var n in CurveFrames)
             {
+                if (n == CalibrationFrames)
+                {
+                    // Measured above, with the same seeds.
+                    cells.Add(Format($"{acc:P1} (`free` {calFree:P1}, {testCount} tested)"));
+                    continue;
+                }
+
                 double curveAcc = 0, curveFree = 0;
                 foreach (var seed in Seeds)
                 {
@@ -337,7 +344,7 @@ internal static class TrafficScene2Trainer
                 "vehicles is an occupancy from a weakly supervised per-tile head (vehicle crops and tiles of heavy frames against tiles of free frames), not a count; it rises with congestion within a camera but its level differs between cameras.",
                 "The frozen-feed threshold was measured on version 1's embedding; see TRAINING.md for this version's.",
             ],
-            License = "Head weights: trained by this project (train-traffic-scene-2) on frames that contain information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0. Backbone: see resnet18-embedding.",
+            License = $"Head weights: trained by this project (train-traffic-scene-2) on frames that contain information from {TrafficScenePackage.FramesAttribution}. Backbone: see resnet18-embedding.",
             CreatedBy = "smartcity train-traffic-scene-2",
             CreatedAt = DateTimeOffset.UtcNow,
         };
@@ -377,7 +384,7 @@ internal static class TrafficScene2Trainer
         text.AppendLine(details);
         text.AppendLine("## Credit");
         text.AppendLine();
-        text.AppendLine("Contains information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0.");
+        text.AppendLine($"Contains information from {TrafficScenePackage.FramesAttribution}.");
         return text.ToString();
     }
 

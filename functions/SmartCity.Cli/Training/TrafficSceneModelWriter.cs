@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SmartCity.Inference.Models;
 using SmartCity.Training;
+using SmartCity.Training.Scenes;
 
 namespace SmartCity.Cli.Training;
 
@@ -106,7 +107,7 @@ internal static class TrafficSceneModelWriter
         text.AppendLine(details);
         text.AppendLine("## Credit");
         text.AppendLine();
-        text.AppendLine("Contains information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0.");
+        text.AppendLine($"Contains information from {TrafficScenePackage.FramesAttribution}.");
         return text.ToString();
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using SmartCity.Training;
+using SmartCity.Training.Scenes;
 using SmartCity.Training.Cards;
 using Spectre.Console;
 
@@ -68,7 +69,7 @@ internal static class TrafficSceneTrainer
             ExamplesSource);
 
     /// <summary>Where the bundled examples come from, with the frames' credit.</summary>
-    public const string ExamplesSource = "Frames of ../shared/data/traffic-cameras (labels.csv, unusable frames left out): contains information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0; ids are the frames' file names";
+    public const string ExamplesSource = $"Frames of ../shared/data/traffic-cameras (labels.csv, unusable frames left out): contains information from {TrafficScenePackage.FramesAttribution}; ids are the frames' file names";
 
     /// <summary>Every layout and L2, leave-one-camera-out, and the per-camera details of each as Markdown.</summary>
     private static (List<LayoutResult> Results, string Details) CompareLayouts(List<LabelledFrame> frames, List<string> cameras, FrameRegionEmbeddings regions, Action done)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using SmartCity.Inference.Models;
 using SmartCity.Training;
+using SmartCity.Training.Scenes;
 using SmartCity.Training.Cards;
 
 namespace SmartCity.Cli.Training;
@@ -96,7 +97,7 @@ internal static partial class TrainingReportCards
                 "Twilight is rare in the data (few frames) and often taken for day or night.",
                 "The frozen-feed threshold on its embedding has a thin margin (see TRAINING.md): a camera that re-encodes harder than JPEG quality 60 may be missed.",
             ],
-            License = "Head weights: trained by this project (train-traffic-scene) on frames that contain information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0. Backbone: see resnet18-embedding.",
+            License = $"Head weights: trained by this project (train-traffic-scene) on frames that contain information from {TrafficScenePackage.FramesAttribution}. Backbone: see resnet18-embedding.",
             CreatedBy = "smartcity train-traffic-scene",
             CreatedAt = trainedAt,
         };

@@ -20,6 +20,9 @@ public static class TrafficScenePackage
 
     public const string VehiclesDescription = "vehicles: estimated vehicle occupancy, the mean over the 2x2 tiles of the probability that a tile shows vehicles (0 to 1; a fraction of the frame's tiles, not a count)";
 
+    /// <summary>The credit the shared camera frames ask for (Singapore Open Data Licence), as it follows "contains information from".</summary>
+    public const string FramesAttribution = "Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0";
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Dictionary<string, byte[]> Files(TrafficSceneHeads heads, int dimension, string backboneVersion, string description, string producer, ModelCard card, CalibrationData? calibration, TrainingExamples? examples)
@@ -30,7 +33,7 @@ public static class TrafficScenePackage
         {
             ["task"] = "image-classification",
             ["description"] = description,
-            ["license"] = "Head weights: trained by this project on frames that contain information from Traffic Images accessed from LTA DataMall, made available under the terms of the Singapore Open Data Licence version 1.0. Backbone: see resnet18-embedding.",
+            ["license"] = $"Head weights: trained by this project on frames that contain information from {FramesAttribution}. Backbone: see resnet18-embedding.",
             ["file"] = HeadPackage.HeadFileName,
             ["backbone"] = new JsonObject { ["model"] = "resnet18-embedding", ["version"] = backboneVersion },
             ["tiles"] = new JsonObject { ["grid"] = new JsonArray(Columns, Rows), ["includeFull"] = false },
