@@ -36,6 +36,7 @@ internal static class SmartCityCommandLine
         TrainingCommand.TrafficScene2(console),
         CalibrateCameraCommand.Create(console),
         new EvaluateStaleCommand(console),
+        new EvaluateDenseScenesCommand(console),
         new QuantizeCommand(console),
         new WriteCardCommand(console),
         new WriteExamplesCommand(console),

@@ -2,7 +2,7 @@ namespace SmartCity.Cli.Tests;
 
 public class SmartCityCommandLineTests
 {
-    public static readonly string[] Commands = ["classify", "replay", "train-vehicle-type", "train-traffic-scene", "train-traffic-scene-2", "calibrate-camera", "evaluate-stale", "write-card", "push"];
+    public static readonly string[] Commands = ["classify", "replay", "train-vehicle-type", "train-traffic-scene", "train-traffic-scene-2", "calibrate-camera", "evaluate-stale", "evaluate-dense-scenes", "write-card", "push"];
 
     [Fact]
     public async Task No_arguments_print_the_usage_with_every_command_and_exit_1()
@@ -60,6 +60,7 @@ public class SmartCityCommandLineTests
     [InlineData("The data folder 'no-such-folder' does not exist.", "train-vehicle-type", "--data", "no-such-folder")]
     [InlineData("does not exist.", "train-traffic-scene", "--data", "no-such-folder")]
     [InlineData("The data folder 'no-such-folder' does not exist.", "evaluate-stale", "--data", "no-such-folder")]
+    [InlineData("does not exist.", "evaluate-dense-scenes", "--data", "no-such-folder")]
     public async Task A_missing_input_exits_1_naming_it_without_a_stack_trace(string message, params string[] args)
     {
         var result = await SmartCityRunner.RunAsync(args);

@@ -32,7 +32,7 @@ internal static class TrafficScene2Trainer
     /// <summary>Vehicle crops per class used as positives of the presence head.</summary>
     public const int CropsPerClass = 100;
 
-    private const float CongestionL2 = 1f;
+    internal const float CongestionL2 = 1f;
     private const float PresenceL2 = 0.1f;
 
     public static async Task<int> RunAsync(TrainingSettings settings, CommandConsole console, CancellationToken cancellationToken)
@@ -187,7 +187,7 @@ internal static class TrafficScene2Trainer
         new(frame.Camera, features, frame.Congestion, frame.Lighting, frame.Sure ? 1f : SceneCalibration.UnsureWeight);
 
     /// <summary>Unsure labels weigh half, then every congestion class weighs the same in total.</summary>
-    private static float[] Balanced(List<LabelledFrame> frames)
+    internal static float[] Balanced(List<LabelledFrame> frames)
     {
         var w = frames.Select(f => f.Sure ? 1f : SceneCalibration.UnsureWeight).ToArray();
         var totals = new double[3];
