@@ -21,6 +21,32 @@ public sealed class CalibrationDataTests
     }
 
     [Fact]
+    public void Centred_features_round_trip_and_format_1_data_reads_without_them()
+    {
+        var sample = Sample();
+        var withCentered = new CalibrationData([.. sample.Examples.Select((e, i) => e with { Centered = [i, -i, 0.5f, 1f] })], sample.VehicleWeights, sample.VehicleBias);
+        var read = CalibrationData.Read(withCentered.ToBytes());
+        Assert.True(read.HasCentered);
+        Assert.Equal([1f, -1f, 0.5f, 1f], read.Examples[1].Centered!);
+
+        // Format 1: no flag byte after the bias (offset 32 here: magic, format, three counts, two weights, bias).
+        var bytes = sample.ToBytes();
+        Assert.Equal(0, bytes[32]);
+        byte[] format1 = [.. bytes[..4], .. BitConverter.GetBytes(1), .. bytes[8..32], .. bytes[33..]];
+        var old = CalibrationData.Read(format1);
+        Assert.False(old.HasCentered);
+        Assert.Equal([0.5f, -1f, 2f, 0f], old.Examples[0].Features);
+        Assert.Contains("reads 1 to 2", Assert.Throws<FormatException>(() => CalibrationData.Read([.. bytes[..4], .. BitConverter.GetBytes(3), .. bytes[8..]])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Examples_must_all_have_centred_features_or_none()
+    {
+        Assert.Throws<ArgumentException>(() => new CalibrationData([new CalibrationExample("a", [1f, 2f], 0, 0, 1f, [0f, 1f]), new CalibrationExample("b", [1f, 2f], 0, 0, 1f)], [1f], 0f));
+        Assert.Throws<ArgumentException>(() => new CalibrationData([new CalibrationExample("a", [1f, 2f], 0, 0, 1f, [0f])], [1f], 0f));
+    }
+
+    [Fact]
     public void Truncated_or_foreign_bytes_are_a_format_error_saying_what_is_wrong()
     {
         var bytes = Sample().ToBytes();

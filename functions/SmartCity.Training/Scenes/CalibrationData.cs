@@ -8,20 +8,27 @@ namespace SmartCity.Training.Scenes;
 /// <param name="Congestion">Index into <see cref="TrafficSceneHeads.CongestionLabels"/>.</param>
 /// <param name="Lighting">Index into <see cref="TrafficSceneHeads.LightingLabels"/>.</param>
 /// <param name="Weight">Its weight in training (an unsure congestion label weighs less).</param>
-public sealed record CalibrationExample(string Camera, float[] Features, int Congestion, int Lighting, float Weight);
+/// <param name="Centered">
+/// The same frame's features less its camera's background (<see cref="TrafficSceneHeads.PoolCentered"/>
+/// with the mean tiles of all that camera's training frames), which a background calibration's
+/// congestion head is trained on; null in format-1 data, which then calibrates without a background.
+/// </param>
+public sealed record CalibrationExample(string Camera, float[] Features, int Congestion, int Lighting, float Weight, float[]? Centered = null);
 
 /// <summary>
 /// <c>calibration.bin</c> of a traffic-scene version: the head-input features and labels of the
 /// frames its heads were trained on, and its per-tile vehicle presence weights, so a camera
 /// calibration can retrain the heads without the original frames. Little-endian: <c>SCCB</c>,
-/// format 1, feature count, example count, presence weight count, the presence weights and bias,
-/// then per example its camera (length-prefixed UTF-8), congestion, lighting, weight and features.
+/// format (1 or 2), feature count, example count, presence weight count, the presence weights and
+/// bias, (format 2) whether examples carry centred features (a byte, 0 or 1), then per example its
+/// camera (length-prefixed UTF-8), congestion, lighting, weight, features and (when carried) its
+/// centred features. Format 1 is read still; it has no centred features.
 /// </summary>
 public sealed class CalibrationData
 {
     public const string FileName = "calibration.bin";
 
-    private const int Format = 1;
+    private const int Format = 2;
 
     private static readonly byte[] Magic = "SCCB"u8.ToArray();
 
@@ -34,6 +41,11 @@ public sealed class CalibrationData
             throw new ArgumentException("Calibration data needs examples that all have the same number of features.", nameof(examples));
         }
 
+        if (examples.Any(e => (e.Centered is null) != (examples[0].Centered is null) || (e.Centered is { } c && c.Length != e.Features.Length)))
+        {
+            throw new ArgumentException("Either every calibration example has centred features, as many as its features, or none has.", nameof(examples));
+        }
+
         Examples = examples;
         VehicleWeights = vehicleWeights;
         VehicleBias = vehicleBias;
@@ -44,6 +56,9 @@ public sealed class CalibrationData
     public float[] VehicleWeights { get; }
 
     public float VehicleBias { get; }
+
+    /// <summary>Whether the examples carry centred features, so a calibration can subtract the camera's background.</summary>
+    public bool HasCentered => Examples[0].Centered is not null;
 
     public byte[] ToBytes()
     {
@@ -61,6 +76,7 @@ public sealed class CalibrationData
             }
 
             writer.Write(VehicleBias);
+            writer.Write(HasCentered);
             foreach (var example in Examples)
             {
                 writer.Write(example.Camera);
@@ -68,6 +84,11 @@ public sealed class CalibrationData
                 writer.Write(example.Lighting);
                 writer.Write(example.Weight);
                 foreach (var v in example.Features)
+                {
+                    writer.Write(v);
+                }
+
+                foreach (var v in example.Centered ?? [])
                 {
                     writer.Write(v);
                 }
@@ -90,9 +111,9 @@ public sealed class CalibrationData
             }
 
             var format = reader.ReadInt32();
-            if (format != Format)
+            if (format is < 1 or > Format)
             {
-                throw new FormatException($"has format {format}; this build reads {Format}.");
+                throw new FormatException($"has format {format}; this build reads 1 to {Format}.");
             }
 
             var features = reader.ReadInt32();
@@ -110,6 +131,7 @@ public sealed class CalibrationData
             }
 
             var bias = reader.ReadSingle();
+            var centered = format >= 2 && reader.ReadBoolean();
             var examples = new List<CalibrationExample>(count);
             for (var i = 0; i < count; i++)
             {
@@ -117,18 +139,15 @@ public sealed class CalibrationData
                 var congestion = reader.ReadInt32();
                 var lighting = reader.ReadInt32();
                 var weight = reader.ReadSingle();
-                var values = new float[features];
-                for (var j = 0; j < features; j++)
-                {
-                    values[j] = reader.ReadSingle();
-                }
+                var values = ReadFloats(reader, features);
+                var centeredValues = centered ? ReadFloats(reader, features) : null;
 
                 if (congestion < 0 || congestion >= TrafficSceneHeads.CongestionLabels.Length || lighting < 0 || lighting >= TrafficSceneHeads.LightingLabels.Length)
                 {
                     throw new FormatException($"has example {i} with congestion {congestion} and lighting {lighting}, outside the labels.");
                 }
 
-                examples.Add(new CalibrationExample(camera, values, congestion, lighting, weight));
+                examples.Add(new CalibrationExample(camera, values, congestion, lighting, weight, centeredValues));
             }
 
             return new CalibrationData(examples, weights, bias);
@@ -137,5 +156,16 @@ public sealed class CalibrationData
         {
             throw new FormatException("ends early.");
         }
+    }
+
+    private static float[] ReadFloats(BinaryReader reader, int count)
+    {
+        var values = new float[count];
+        for (var j = 0; j < count; j++)
+        {
+            values[j] = reader.ReadSingle();
+        }
+
+        return values;
     }
 }

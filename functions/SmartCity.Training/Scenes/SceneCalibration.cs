@@ -25,6 +25,10 @@ public sealed record SceneCalibrationResult(IReadOnlyDictionary<string, byte[]> 
 /// version's training features plus the camera's labelled frames, each of which weighs
 /// <see cref="CameraWeight"/> times a base frame; the lighting head is refitted on the base
 /// features alone (the camera's frames made it worse), and the vehicle and embedding outputs are the base version's.
+/// With at least <see cref="BackgroundMinFrames"/> frames (and format-2 calibration data), the
+/// camera's background (the mean of its calibration frames' normalised tiles) is subtracted from
+/// every tile before congestion pools them, as every base frame's own camera background was: the
+/// head then reads what differs from the camera's usual view (see <see cref="TrafficSceneHeads.Background"/>).
 /// No storage and no Functions SDK: the caller brings the frames and publishes the files.
 /// </summary>
 public static class SceneCalibration
@@ -42,6 +46,9 @@ public static class SceneCalibration
     public const int MinFrames = 1;
 
     public const int MaxFrames = 500;
+
+    /// <summary>Fewest calibration frames whose mean tiles are taken as the camera's background; with fewer, congestion is calibrated on the tiles as they are.</summary>
+    public const int BackgroundMinFrames = 5;
 
     /// <summary>
     /// Calibrates <paramref name="baseModel"/> (a traffic-scene version whose folder holds
@@ -73,46 +80,74 @@ public static class SceneCalibration
         }
 
         var data = ReadCalibrationData(baseModel);
-        var cameraExamples = new List<CalibrationExample>(frames.Count);
-        foreach (var (frame, congestion, lighting) in labelled)
+        var tiles = new List<float[][]>(frames.Count);
+        foreach (var (frame, _, _) in labelled)
         {
-            var tiles = await EmbedTilesAsync(engine, baseModel, frame.Image, cancellationToken).ConfigureAwait(false);
-            cameraExamples.Add(new CalibrationExample(camera, TrafficSceneHeads.Pool(tiles), congestion, lighting, frame.Sure ? 1f : UnsureWeight));
+            tiles.Add(await EmbedTilesAsync(engine, baseModel, frame.Image, cancellationToken).ConfigureAwait(false));
         }
 
-        var heads = Fit(data, cameraExamples);
+        var background = BackgroundOf(data, tiles);
+        var cameraExamples = labelled.Select((l, i) => Example(camera, tiles[i], l.Congestion, l.Lighting, l.f.Sure ? 1f : UnsureWeight, background)).ToList();
+        var heads = Fit(data, cameraExamples, background);
         double? looAccuracy = null;
         if (leaveOneOut && cameraExamples.Count >= 2)
         {
+            // Each frame predicted by heads fitted without its label (the background, which needs no labels, keeps it).
             var right = 0;
             for (var k = 0; k < cameraExamples.Count; k++)
             {
-                var without = Fit(data, [.. cameraExamples.Where((_, i) => i != k)]);
-                right += without.Congestion.Predict(cameraExamples[k].Features) == cameraExamples[k].Congestion ? 1 : 0;
+                var without = Fit(data, [.. cameraExamples.Where((_, i) => i != k)], background);
+                right += without.Congestion.Predict(cameraExamples[k].Centered ?? cameraExamples[k].Features) == cameraExamples[k].Congestion ? 1 : 0;
             }
 
             looAccuracy = (double)right / cameraExamples.Count;
         }
 
-        var card = Card(baseModel, camera, labelled.Select(l => l.Congestion).ToList(), looAccuracy);
-        var description = string.Create(CultureInfo.InvariantCulture, $"{baseModel.Manifest.Description} Calibrated for camera {camera} from {frames.Count} labelled frames (SceneCalibration over {baseModel.Id}).");
+        var card = Card(baseModel, camera, labelled.Select(l => l.Congestion).ToList(), looAccuracy, background is not null);
+        var backgroundText = background is null ? "" : "; congestion reads each tile less the camera's background, the mean of those frames' tiles";
+        var description = string.Create(CultureInfo.InvariantCulture, $"{baseModel.Manifest.Description} Calibrated for camera {camera} from {frames.Count} labelled frames (SceneCalibration over {baseModel.Id}{backgroundText}).");
         var files = TrafficScenePackage.Files(heads, data.VehicleWeights.Length, baseModel.Backbone?.Version ?? throw new InvalidOperationException($"Model '{baseModel.Id}' has no backbone."), description, "SmartCity.Training SceneCalibration", card, null, null);
         return new SceneCalibrationResult(files, card, looAccuracy);
     }
 
-    /// <summary>Congestion retrained on the base examples plus the camera's (each weighing <see cref="CameraWeight"/> times its own weight); lighting on the base examples; the vehicle presence is the base's.</summary>
-    public static TrafficSceneHeads Fit(CalibrationData data, IReadOnlyList<CalibrationExample> cameraExamples)
+    /// <summary>
+    /// The camera's background for a calibration from the tiles of its <paramref name="frames"/>:
+    /// null with fewer than <see cref="BackgroundMinFrames"/> frames or calibration data without centred features.
+    /// </summary>
+    public static float[][]? BackgroundOf(CalibrationData data, IReadOnlyList<IReadOnlyList<float[]>> frames)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(frames);
+        return data.HasCentered && frames.Count >= BackgroundMinFrames ? TrafficSceneHeads.BackgroundOf(frames) : null;
+    }
+
+    /// <summary>A calibration frame of <paramref name="camera"/> as <see cref="Fit"/> reads it: its pooled features and, with a background, its centred ones.</summary>
+    public static CalibrationExample Example(string camera, IReadOnlyList<float[]> tiles, int congestion, int lighting, float weight, float[][]? background) =>
+        new(camera, TrafficSceneHeads.Pool(tiles), congestion, lighting, weight, background is null ? null : TrafficSceneHeads.PoolCentered(tiles, background));
+
+    /// <summary>
+    /// Congestion retrained on the base examples plus the camera's (each weighing <see cref="CameraWeight"/> times its own weight),
+    /// over their centred features when <paramref name="background"/> is given (the heads then carry it); lighting on the base
+    /// examples; the vehicle presence is the base's.
+    /// </summary>
+    /// <exception cref="ArgumentException">A background is given but an example has no centred features.</exception>
+    public static TrafficSceneHeads Fit(CalibrationData data, IReadOnlyList<CalibrationExample> cameraExamples, float[][]? background = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(cameraExamples);
         var all = data.Examples.Concat(cameraExamples).ToList();
+        if (background is not null && all.Any(e => e.Centered is null))
+        {
+            throw new ArgumentException("A background calibration needs centred features of every example.", nameof(background));
+        }
+
         var weights = data.Examples.Select(e => e.Weight).Concat(cameraExamples.Select(e => e.Weight * CameraWeight)).ToArray();
-        var x = all.Select(e => e.Features).ToList();
+        var x = all.Select(e => background is null ? e.Features : e.Centered!).ToList();
         var congestion = SoftmaxRegression.Train(x, [.. all.Select(e => e.Congestion)], TrafficSceneHeads.CongestionLabels.Length, L2, sampleWeights: weights);
         // Lighting is refitted on the base examples alone (the base version's head): leave-one-camera-out, adding the camera's
         // frames at this weight made it worse (2701: 94.1 % to 73.1 %, see TRAINING.md), so their lighting labels are not used.
         var lighting = SoftmaxRegression.Train([.. data.Examples.Select(e => e.Features)], [.. data.Examples.Select(e => e.Lighting)], TrafficSceneHeads.LightingLabels.Length, L2);
-        return new TrafficSceneHeads(congestion, lighting, data.VehicleWeights, data.VehicleBias);
+        return new TrafficSceneHeads(congestion, lighting, data.VehicleWeights, data.VehicleBias, background);
     }
 
     /// <summary>The backbone outputs of <paramref name="model"/>'s tiles of one encoded frame, one row per tile.</summary>
@@ -152,7 +187,7 @@ public static class SceneCalibration
         }
     }
 
-    private static ModelCard Card(ModelVersion baseModel, string camera, List<int> congestion, double? looAccuracy)
+    private static ModelCard Card(ModelVersion baseModel, string camera, List<int> congestion, double? looAccuracy, bool background)
     {
         var card = ModelCard.TryRead(baseModel.Directory) ?? new ModelCard();
         card.IntendedUse = string.Create(CultureInfo.InvariantCulture, $"Camera {camera} only: {baseModel.Id} calibrated from {congestion.Count} labelled frames of that camera. Congestion (free, moderate, heavy), lighting (day, twilight, night), the pooled embedding for frozen-feed detection, and {TrafficScenePackage.VehiclesDescription}.");
@@ -167,6 +202,9 @@ public static class SceneCalibration
             looAccuracy is { } a
                 ? string.Create(CultureInfo.InvariantCulture, $"Leave-one-out over the {congestion.Count} calibration frames: congestion {a:P1} right (each frame predicted by heads fitted without it; a small sample).")
                 : "No held-out figure of its own: too few calibration frames.",
+            background
+                ? string.Create(CultureInfo.InvariantCulture, $"Congestion reads the camera's frames less its background, the mean of the {congestion.Count} calibration frames' tiles: a camera moved or re-aimed needs a new calibration.")
+                : string.Create(CultureInfo.InvariantCulture, $"Fewer than {BackgroundMinFrames} calibration frames (or base calibration data without centred features): calibrated without the camera's background."),
         ];
         return card;
     }

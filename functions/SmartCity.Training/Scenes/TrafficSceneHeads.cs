@@ -14,8 +14,18 @@ namespace SmartCity.Training.Scenes;
 /// <param name="Lighting">Multinomial logistic regression over the same features: day, twilight, night.</param>
 /// <param name="VehicleWeights">Per-tile vehicle presence: weights on a normalised tile embedding (standardisation folded in).</param>
 /// <param name="VehicleBias">Per-tile vehicle presence: the bias of its logit.</param>
-public sealed record TrafficSceneHeads(SoftmaxRegression Congestion, SoftmaxRegression Lighting, float[] VehicleWeights, float VehicleBias)
+/// <param name="Background">
+/// A camera calibration's background: the mean normalised embedding of each tile over the
+/// camera's calibration frames. When set, <c>congestion</c> reads <see cref="PoolCentered"/>'s
+/// features (each normalised tile less the background's tile of the same place, then pooled),
+/// so the head sees what differs from the camera's usual view; lighting, embedding and vehicles
+/// read the tiles as they are. Null for a base version.
+/// </param>
+public sealed record TrafficSceneHeads(SoftmaxRegression Congestion, SoftmaxRegression Lighting, float[] VehicleWeights, float VehicleBias, float[][]? Background = null)
 {
+    /// <summary>Added to a norm before dividing by it in <see cref="PoolCentered"/> (and its graph), so a tile equal to the background gives zeros, not NaN.</summary>
+    public const float Epsilon = 1e-6f;
+
     public static readonly string[] CongestionLabels = ["free", "moderate", "heavy"];
 
     public static readonly string[] LightingLabels = ["day", "twilight", "night"];
@@ -41,6 +51,72 @@ public sealed record TrafficSceneHeads(SoftmaxRegression Congestion, SoftmaxRegr
         Postprocessing.L2Normalize(mean);
         Postprocessing.L2Normalize(max);
         return [.. mean, .. max];
+    }
+
+    /// <summary>The features <see cref="Congestion"/> reads from a frame's tiles: <see cref="PoolCentered"/>'s with a <see cref="Background"/>, else <see cref="Pool"/>'s.</summary>
+    public float[] CongestionFeatures(IReadOnlyList<float[]> tiles) => Background is null ? Pool(tiles) : PoolCentered(tiles, Background);
+
+    /// <summary>A camera's background from its frames' tiles: the mean over the frames of each tile's normalised embedding.</summary>
+    public static float[][] BackgroundOf(IReadOnlyList<IReadOnlyList<float[]>> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (frames.Count == 0)
+        {
+            throw new ArgumentException("A background needs at least one frame.", nameof(frames));
+        }
+
+        var background = frames[0].Select(t => new float[t.Length]).ToArray();
+        foreach (var tiles in frames)
+        {
+            for (var r = 0; r < background.Length; r++)
+            {
+                var tile = Normalized(tiles[r]);
+                for (var j = 0; j < tile.Length; j++)
+                {
+                    background[r][j] += tile[j] / frames.Count;
+                }
+            }
+        }
+
+        return background;
+    }
+
+    /// <summary>
+    /// Pooled features of the tiles less a camera's <paramref name="background"/>: each tile's
+    /// normalised embedding less the background's tile of the same place; their mean and their
+    /// element-wise maximum, each divided by its L2 norm plus <see cref="Epsilon"/>, one after the other.
+    /// </summary>
+    public static float[] PoolCentered(IReadOnlyList<float[]> tiles, float[][] background)
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        ArgumentNullException.ThrowIfNull(background);
+        if (background.Length != tiles.Count)
+        {
+            throw new ArgumentException($"The background has {background.Length} tiles; the frame has {tiles.Count}.", nameof(background));
+        }
+
+        var width = tiles[0].Length;
+        var mean = new float[width];
+        var max = new float[width];
+        Array.Fill(max, float.NegativeInfinity);
+        for (var r = 0; r < tiles.Count; r++)
+        {
+            var tile = Normalized(tiles[r]);
+            for (var j = 0; j < width; j++)
+            {
+                var v = tile[j] - background[r][j];
+                mean[j] += v / tiles.Count;
+                max[j] = Math.Max(max[j], v);
+            }
+        }
+
+        return [.. DividedByNorm(mean), .. DividedByNorm(max)];
+    }
+
+    private static float[] DividedByNorm(float[] values)
+    {
+        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(values, values)) + Epsilon;
+        return [.. values.Select(v => v / norm)];
     }
 
     /// <summary>A copy of <paramref name="values"/>, L2-normalised.</summary>
@@ -83,8 +159,36 @@ public sealed record TrafficSceneHeads(SoftmaxRegression Congestion, SoftmaxRegr
             .AddNode("ReduceMax", ["regions_normalized"], ["max_pooled"], new Dictionary<string, object> { ["axes"] = new long[] { 1 }, ["keepdims"] = 0L })
             .AddNode("LpNormalization", ["max_pooled"], ["max_normalized"], new Dictionary<string, object> { ["axis"] = 1L, ["p"] = 2L })
             .AddNode("Concat", ["embedding", "max_normalized"], ["pooled"], new Dictionary<string, object> { ["axis"] = 1L });
-        AddGemm(builder, "congestion", Congestion);
-        AddGemm(builder, "lighting", Lighting);
+        var congestionInput = "pooled";
+        if (Background is not null)
+        {
+            if (Background.Length != tiles || Background.Any(b => b.Length != dimension))
+            {
+                throw new InvalidOperationException($"The background is {Background.Length} tiles of {Background[0].Length} values; the head reads {tiles} of {dimension}.");
+            }
+
+            // What congestion reads under a calibration: the tiles less the camera's background, pooled as PoolCentered does.
+            var keep = new Dictionary<string, object> { ["axes"] = new long[] { 1 }, ["keepdims"] = 1L };
+            builder
+                .AddInitializer("background", [.. Background.SelectMany(b => b)], 1, tiles, dimension)
+                .AddInitializer("epsilon", [Epsilon], 1)
+                .AddNode("Sub", ["regions_normalized", "background"], ["regions_centered"]);
+            foreach (var pool in new[] { "ReduceMean", "ReduceMax" })
+            {
+                var name = pool == "ReduceMean" ? "centered_mean" : "centered_max";
+                builder
+                    .AddNode(pool, ["regions_centered"], [name], new Dictionary<string, object> { ["axes"] = new long[] { 1 }, ["keepdims"] = 0L })
+                    .AddNode("ReduceL2", [name], [$"{name}_norm"], keep)
+                    .AddNode("Add", [$"{name}_norm", "epsilon"], [$"{name}_norm_eps"])
+                    .AddNode("Div", [name, $"{name}_norm_eps"], [$"{name}_normalized"]);
+            }
+
+            builder.AddNode("Concat", ["centered_mean_normalized", "centered_max_normalized"], ["centered_pooled"], new Dictionary<string, object> { ["axis"] = 1L });
+            congestionInput = "centered_pooled";
+        }
+
+        AddGemm(builder, "congestion", Congestion, congestionInput);
+        AddGemm(builder, "lighting", Lighting, "pooled");
         builder
             .AddInitializer("vehicles_weight", VehicleWeights, dimension, 1)
             .AddInitializer("vehicles_bias", [VehicleBias], 1)
@@ -100,13 +204,13 @@ public sealed record TrafficSceneHeads(SoftmaxRegression Congestion, SoftmaxRegr
             .Build(producer);
     }
 
-    private static void AddGemm(OnnxGraphBuilder builder, string output, SoftmaxRegression head)
+    private static void AddGemm(OnnxGraphBuilder builder, string output, SoftmaxRegression head, string input)
     {
         var (weights, bias) = head.Folded();
         builder
             .AddInitializer($"{output}_weight", weights, head.Features, head.Classes)
             .AddInitializer($"{output}_bias", bias, head.Classes)
-            .AddNode("Gemm", ["pooled", $"{output}_weight", $"{output}_bias"], [output]);
+            .AddNode("Gemm", [input, $"{output}_weight", $"{output}_bias"], [output]);
     }
 
     private static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
