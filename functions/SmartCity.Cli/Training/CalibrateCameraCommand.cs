@@ -19,7 +19,7 @@ internal static class CalibrateCameraCommand
         var camera = new Option<string>("--camera") { Description = "The camera id to calibrate (the labels.csv camera column).", HelpName = "id", Required = true };
         var output = new Option<string>("--out") { Description = "The camera's model version folder to write.", HelpName = "folder", Required = true };
         var engine = new EngineOptions();
-        var command = new Command("calibrate-camera", "Calibrate traffic-scene to one camera from its labelled frames (about 10): retrain congestion and lighting on the base version's training features plus those frames; write the camera's model version.")
+        var command = new Command("calibrate-camera", "Calibrate traffic-scene to one camera from its labelled frames (about 10): retrain congestion on the base version's training features plus those frames (from 5 frames on, over each tile less the camera's background, the frames' mean); write the camera's model version.")
         {
             modelDir, frames, camera, output,
         };
