@@ -338,7 +338,7 @@ internal static class TrafficScene2Trainer
                 Source = "Traffic Images from LTA DataMall (Singapore), cameras 2701, 2702 and 4703, 1920x1080 frames labelled by this project (labels.csv); vehicle crops of ../shared/data/vehicles (100 per class) as presence positives",
                 Images = frames,
                 Date = DateTimeOffset.UtcNow,
-                Notes = "Frames labelled unusable left out. calibration.bin holds the pooled features and labels of every training frame, for camera calibration.",
+                Notes = "Frames labelled unusable left out. calibration.bin holds the pooled features (as they are, and centred on their camera's background) and labels of every training frame, for camera calibration.",
             },
             Backbone = new BackboneCard { Model = backbone.Name, Version = backbone.Version, Description = backbone.Manifest.Description },
             Training = new TrainingSettingsCard
