@@ -91,6 +91,14 @@ public sealed class TrafficSceneBackgroundTests
     }
 
     [Fact]
+    public void The_package_tiles_are_the_regions_the_engine_cuts_from_version_2_manifest()
+    {
+        var served = new SmartCity.Inference.Models.ModelRepository(Path.Combine(TestPaths.RepositoryRoot, "models")).Get("traffic-scene", "2");
+
+        Assert.Equal(served.Regions, TrafficScenePackage.Tiles());
+    }
+
+    [Fact]
     public void A_background_of_another_shape_is_refused_when_the_graph_is_written()
     {
         var random = new Random(5);

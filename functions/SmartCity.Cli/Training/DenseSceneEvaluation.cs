@@ -76,8 +76,7 @@ internal static class DenseSceneEvaluation
 
         var layouts = new List<Layout>();
         var tileFormat = new TensorFormat(backbone.ImageInput);
-        RectangleF[] tiles = [.. Enumerable.Range(0, TrafficScenePackage.Rows).SelectMany(r => Enumerable.Range(0, TrafficScenePackage.Columns).Select(c =>
-            new RectangleF((float)c / TrafficScenePackage.Columns, (float)r / TrafficScenePackage.Rows, 1f / TrafficScenePackage.Columns, 1f / TrafficScenePackage.Rows)))];
+        var tiles = TrafficScenePackage.Tiles();
         var tileLayout = await WorkProgress.RunAsync(console, "2x2 tiles at 224x224", frames.Count, done =>
             Task.Run(() => Embed(engine.Preprocessor, session, inputName, mapName, tileFormat, tiles, frames, pooledPerRegion: true, done, cancellationToken), cancellationToken));
         layouts.Add(new Layout("2x2 tiles of 224x224 (version 2)", tileLayout, Time(engine.Preprocessor, session, inputName, mapName, tileFormat, tiles, frames)));

@@ -1,4 +1,3 @@
-using System.Drawing;
 using System.Globalization;
 using System.Text;
 using SmartCity.Inference.Imaging;
@@ -304,8 +303,7 @@ internal static class TrafficScene2Trainer
     private static async Task<float[][][]> EmbedTilesAsync(InferenceEngine engine, ModelVersion backbone, List<LabelledFrame> frames, Action done, CancellationToken cancellationToken)
     {
         var format = new TensorFormat(backbone.ImageInput);
-        RectangleF[] regions = [.. Enumerable.Range(0, TrafficScenePackage.Rows).SelectMany(r => Enumerable.Range(0, TrafficScenePackage.Columns).Select(c =>
-            new RectangleF((float)c / TrafficScenePackage.Columns, (float)r / TrafficScenePackage.Rows, 1f / TrafficScenePackage.Columns, 1f / TrafficScenePackage.Rows)))];
+        var regions = TrafficScenePackage.Tiles();
         var result = new float[frames.Count][][];
         await Parallel.ForEachAsync(Enumerable.Range(0, frames.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, ct) =>
         {

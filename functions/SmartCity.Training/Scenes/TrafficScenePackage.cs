@@ -1,3 +1,4 @@
+using System.Drawing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,6 +18,13 @@ public static class TrafficScenePackage
     public const int Columns = 2;
 
     public const int Rows = 2;
+
+    /// <summary>The version's tiles as regions of the frame (fractions of its width and height), row by row, as the engine cuts them from the manifest's grid.</summary>
+    public static RectangleF[] Tiles() =>
+    [
+        .. Enumerable.Range(0, Rows).SelectMany(r => Enumerable.Range(0, Columns).Select(c =>
+            new RectangleF((float)c / Columns, (float)r / Rows, 1f / Columns, 1f / Rows))),
+    ];
 
     public const string VehiclesDescription = "vehicles: estimated vehicle occupancy, the mean over the 2x2 tiles of the probability that a tile shows vehicles (0 to 1; a fraction of the frame's tiles, not a count)";
 

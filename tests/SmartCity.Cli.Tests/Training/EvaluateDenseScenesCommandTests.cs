@@ -10,16 +10,8 @@ public sealed class EvaluateDenseScenesCommandTests : IDisposable
     [SkippableFact]
     public async Task It_writes_a_row_per_layout_and_normalisation_with_every_camera_and_the_constant_answer()
     {
-        var frames = SharedData.Require("traffic-cameras");
-        var data = Directory.CreateDirectory(Path.Combine(_data.Folder, "traffic-cameras")).FullName;
-        var lines = File.ReadAllLines(Path.Combine(frames, "labels.csv"));
         // Twelve usable frames of each camera: ten to calibrate with, two to test on.
-        var kept = lines.Skip(1).Where(l => !l.Contains(",unusable,", StringComparison.Ordinal)).GroupBy(l => l.Split(',')[1]).SelectMany(g => g.Take(12)).ToList();
-        File.WriteAllLines(Path.Combine(data, "labels.csv"), [lines[0], .. kept]);
-        foreach (var line in kept)
-        {
-            File.Copy(Path.Combine(frames, line.Split(',')[0]), Path.Combine(data, line.Split(',')[0]));
-        }
+        var (data, _) = _data.CopyLabelledFrames(12);
 
         var report = Path.Combine(_data.Folder, "report", "DENSE.md");
         var result = await SmartCityRunner.RunAsync("evaluate-dense-scenes", "--data", data, "--sizes", "96x64", "--out", report);

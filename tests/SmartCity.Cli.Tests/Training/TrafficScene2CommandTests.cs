@@ -14,17 +14,9 @@ public sealed class TrafficScene2CommandTests : IDisposable
     [SkippableFact]
     public async Task Train_traffic_scene_2_then_calibrate_camera_write_versions_that_classify_with_a_vehicle_estimate()
     {
-        var frames = SharedData.Require("traffic-cameras");
         var vehicles = SharedData.Require("vehicles");
-        var data = Directory.CreateDirectory(Path.Combine(_data.Folder, "traffic-cameras")).FullName;
-        var lines = File.ReadAllLines(Path.Combine(frames, "labels.csv"));
         // Four usable frames of each camera, and ten crops of each vehicle class beside them.
-        var kept = lines.Skip(1).Where(l => !l.Contains(",unusable,", StringComparison.Ordinal)).GroupBy(l => l.Split(',')[1]).SelectMany(g => g.Take(4)).ToList();
-        File.WriteAllLines(Path.Combine(data, "labels.csv"), [lines[0], .. kept]);
-        foreach (var line in kept)
-        {
-            File.Copy(Path.Combine(frames, line.Split(',')[0]), Path.Combine(data, line.Split(',')[0]));
-        }
+        var (data, kept) = _data.CopyLabelledFrames(4);
 
         foreach (var label in Directory.GetDirectories(vehicles))
         {
