@@ -105,6 +105,9 @@ public sealed class TrafficSceneBackgroundTests
         var heads = Heads(random, null) with { Background = [new float[Dimension]] };
 
         Assert.Throws<InvalidOperationException>(() => heads.HeadOnnx(Tiles, Dimension, "tests"));
+        Assert.Throws<InvalidOperationException>(() => (heads with { Background = [] }).HeadOnnx(Tiles, Dimension, "tests"));
+        Assert.Throws<ArgumentException>(() => TrafficSceneHeads.BackgroundOf([Frame(random), Frame(random)[..2]]));
+        Assert.Throws<ArgumentException>(() => TrafficSceneHeads.BackgroundOf([]));
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>

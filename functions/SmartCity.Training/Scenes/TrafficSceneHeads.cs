@@ -68,6 +68,11 @@ public sealed record TrafficSceneHeads(SoftmaxRegression Congestion, SoftmaxRegr
         var background = frames[0].Select(t => new float[t.Length]).ToArray();
         foreach (var tiles in frames)
         {
+            if (tiles.Count != background.Length)
+            {
+                throw new ArgumentException($"Every frame needs the same {background.Length} tiles; one has {tiles.Count}.", nameof(frames));
+            }
+
             for (var r = 0; r < background.Length; r++)
             {
                 var tile = Normalized(tiles[r]);
@@ -164,7 +169,7 @@ public sealed record TrafficSceneHeads(SoftmaxRegression Congestion, SoftmaxRegr
         {
             if (Background.Length != tiles || Background.Any(b => b.Length != dimension))
             {
-                throw new InvalidOperationException($"The background is {Background.Length} tiles of {Background[0].Length} values; the head reads {tiles} of {dimension}.");
+                throw new InvalidOperationException($"The background is {Background.Length} tiles of {Background.FirstOrDefault()?.Length ?? 0} values; the head reads {tiles} of {dimension}.");
             }
 
             // What congestion reads under a calibration: the tiles less the camera's background, pooled as PoolCentered does.
