@@ -96,9 +96,11 @@ internal static class DenseSceneEvaluation
         Score[]? free = null;
         foreach (var layout in layouts)
         {
+            // Each camera's background from all its frames, for the training cameras and the all-frames variant.
+            var backgrounds = cameras.ToDictionary(c => c, c => Mean(layout.Regions, Enumerable.Range(0, frames.Count).Where(i => frames[i].Camera == c)), StringComparer.Ordinal);
             foreach (var (kind, text) in Variants)
             {
-                var scores = cameras.Select(camera => Evaluate(frames, layout.Regions, camera, kind)).ToArray();
+                var scores = cameras.Select(camera => Evaluate(frames, layout.Regions, backgrounds, camera, kind)).ToArray();
                 free ??= scores;
                 table.AppendLine(Format($"| {layout.Name} | {text} | {layout.MsPerFrame / baseline:0.00}x | ") + string.Join(" | ", scores.Select(s => Format($"{s.Accuracy:P1} / {s.MacroF1:0.00} | {s.CalibratedAccuracy:P1} / {s.CalibratedF1:0.00}")))
                     + Format($" | **{scores.Average(s => s.Accuracy):P1}** | **{scores.Average(s => s.CalibratedAccuracy):P1}** |"));
@@ -124,11 +126,10 @@ internal static class DenseSceneEvaluation
     /// <see cref="TrafficScene2Trainer.CalibrationFrames"/> of its frames and tested on the rest,
     /// mean over <see cref="TrafficScene2Trainer.Seeds"/>.
     /// </summary>
-    private static Score Evaluate(List<LabelledFrame> frames, float[][][] regions, string camera, Normalisation kind)
+    private static Score Evaluate(List<LabelledFrame> frames, float[][][] regions, Dictionary<string, float[][]> backgrounds, string camera, Normalisation kind)
     {
         var train = Enumerable.Range(0, frames.Count).Where(i => frames[i].Camera != camera).ToList();
         var test = Enumerable.Range(0, frames.Count).Where(i => frames[i].Camera == camera).ToList();
-        var backgrounds = frames.Select(f => f.Camera).Distinct().ToDictionary(c => c, c => Mean(regions, Enumerable.Range(0, frames.Count).Where(i => frames[i].Camera == c)), StringComparer.Ordinal);
         float[] Features(int i, float[][]? background) => Pool(regions[i], kind switch
         {
             Normalisation.None => null,
